@@ -1,0 +1,138 @@
+package dev.fulcrum.algorithms.snapshot;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * An immutable view of a location's backends: who they are, their weights and their in-flight caps.
+ *
+ * <p>Immutable and safe to share between threads once published through a {@link SnapshotHolder}. Everything an
+ * algorithm needs to precompute (tables, rings) is built with the snapshot, never on the request path. The live
+ * counters it points at ({@link BackendState}) outlive it.
+ */
+public final class BackendSnapshot {
+    /** The snapshot of a location with no backends. */
+    public static final BackendSnapshot EMPTY = new BackendSnapshot(new BackendState[0], new int[0], new int[0], 0L);
+
+    private final BackendState[] states;
+    private final int[] weights;
+    private final int[] maxInFlight;
+    private final long version;
+
+    private BackendSnapshot(BackendState[] states, int[] weights, int[] maxInFlight, long version) {
+        this.states = states;
+        this.weights = weights;
+        this.maxInFlight = maxInFlight;
+        this.version = version;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Number of backends listed, eligible or not. */
+    public int size() {
+        return states.length;
+    }
+
+    public BackendState state(int index) {
+        return states[index];
+    }
+
+    /** Configured weight; 0 means drained: listed but given no new requests. */
+    public int weight(int index) {
+        return weights[index];
+    }
+
+    /** Hard cap on concurrent in-flight requests (the seed's max_connections). */
+    public int maxInFlight(int index) {
+        return maxInFlight[index];
+    }
+
+    /** Monotonic per holder: which publication this is. */
+    public long version() {
+        return version;
+    }
+
+    /** Alive, not drained and below its in-flight cap: may take a new request now. */
+    public boolean isEligible(int index) {
+        final BackendState state = states[index];
+        return weights[index] > 0 && state.isAliveOpaque() && state.inFlightOpaque() < maxInFlight[index];
+    }
+
+    /** Index of the backend with this id, or -1. Linear: control plane only. */
+    public int indexOf(String id) {
+        for (int i = 0; i < states.length; i++) {
+            if (states[i].id().equals(id)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** A copy of the states, for the control plane. */
+    public List<BackendState> states() {
+        return List.of(states);
+    }
+
+    /** A new snapshot with the same backends and the given version. */
+    public BackendSnapshot withVersion(long newVersion) {
+        return new BackendSnapshot(states, weights, maxInFlight, newVersion);
+    }
+
+    @Override
+    public String toString() {
+        return "BackendSnapshot{v" + version + ' ' + Arrays.toString(states) + '}';
+    }
+
+    /** Collects backends in order; not thread-safe. */
+    public static final class Builder {
+        private final List<BackendState> states = new ArrayList<>();
+        private final List<int[]> limits = new ArrayList<>();
+        private long version;
+
+        private Builder() {
+        }
+
+        /**
+         * @param state       the backend's long-lived state
+         * @param weight      relative weight, 0 to drain
+         * @param maxInFlight concurrent in-flight cap, at least 1
+         */
+        public Builder add(BackendState state, int weight, int maxInFlight) {
+            Objects.requireNonNull(state, "state");
+            if (weight < 0) {
+                throw new IllegalArgumentException("weight must not be negative: " + weight);
+            }
+            if (maxInFlight < 1) {
+                throw new IllegalArgumentException("maxInFlight must be positive: " + maxInFlight);
+            }
+            for (BackendState existing : states) {
+                if (existing.id().equals(state.id())) {
+                    throw new IllegalArgumentException("duplicate backend id: " + state.id());
+                }
+            }
+            states.add(state);
+            limits.add(new int[] {weight, maxInFlight});
+            return this;
+        }
+
+        public Builder version(long value) {
+            this.version = value;
+            return this;
+        }
+
+        public BackendSnapshot build() {
+            final int n = states.size();
+            final int[] w = new int[n];
+            final int[] m = new int[n];
+            for (int i = 0; i < n; i++) {
+                w[i] = limits.get(i)[0];
+                m[i] = limits.get(i)[1];
+            }
+            return new BackendSnapshot(states.toArray(new BackendState[0]), w, m, version);
+        }
+    }
+}

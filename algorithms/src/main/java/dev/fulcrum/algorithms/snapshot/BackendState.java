@@ -1,0 +1,118 @@
+package dev.fulcrum.algorithms.snapshot;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Objects;
+
+/**
+ * The long-lived, mutable state of one backend: health, in-flight requests and counters.
+ *
+ * <p>Thread-safe. One instance lives as long as the backend is configured and is shared by every
+ * {@link BackendSnapshot} that lists it, so counters survive snapshot swaps. Event loops update the in-flight count
+ * and counters with atomic operations; the health checker is the single writer of the alive flag.
+ */
+public final class BackendState {
+    private static final VarHandle IN_FLIGHT;
+    private static final VarHandle ALIVE;
+    private static final VarHandle REQUESTS;
+    private static final VarHandle FAILURES;
+
+    static {
+        try {
+            final MethodHandles.Lookup lookup = MethodHandles.lookup();
+            IN_FLIGHT = lookup.findVarHandle(BackendState.class, "inFlight", int.class);
+            ALIVE = lookup.findVarHandle(BackendState.class, "alive", boolean.class);
+            REQUESTS = lookup.findVarHandle(BackendState.class, "requests", long.class);
+            FAILURES = lookup.findVarHandle(BackendState.class, "failures", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final String id;
+    private final BackendAddress address;
+
+    @SuppressWarnings("unused") // accessed through IN_FLIGHT
+    private int inFlight;
+    @SuppressWarnings("unused") // accessed through ALIVE
+    private boolean alive;
+    @SuppressWarnings("unused") // accessed through REQUESTS
+    private long requests;
+    @SuppressWarnings("unused") // accessed through FAILURES
+    private long failures;
+
+    /**
+     * @param id      opaque stable identifier (used in cookies and metrics instead of the URL)
+     * @param address where the backend listens
+     */
+    public BackendState(String id, BackendAddress address) {
+        this.id = Objects.requireNonNull(id, "id");
+        this.address = Objects.requireNonNull(address, "address");
+        ALIVE.setRelease(this, true);
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public BackendAddress address() {
+        return address;
+    }
+
+    /** Health as last published by the health checker; a plain-enough read for selection. */
+    public boolean isAliveOpaque() {
+        return (boolean) ALIVE.getOpaque(this);
+    }
+
+    /** Single writer: the health checker (or a test). */
+    public void setAliveRelease(boolean value) {
+        ALIVE.setRelease(this, value);
+    }
+
+    /** Requests currently between selection and completion. Opaque: may be slightly stale, never torn. */
+    public int inFlightOpaque() {
+        return (int) IN_FLIGHT.getOpaque(this);
+    }
+
+    /**
+     * Claims one in-flight slot unless {@code maxInFlight} are already taken (the seed's IncrementConnections).
+     *
+     * @return true if the slot was claimed; the caller must then call {@link #release()} exactly once
+     */
+    public boolean tryAcquire(int maxInFlight) {
+        int current = (int) IN_FLIGHT.getVolatile(this);
+        while (current < maxInFlight) {
+            final int witness = (int) IN_FLIGHT.compareAndExchange(this, current, current + 1);
+            if (witness == current) {
+                REQUESTS.getAndAdd(this, 1L);
+                return true;
+            }
+            current = witness;
+        }
+        return false;
+    }
+
+    /** Gives back a slot claimed by {@link #tryAcquire(int)}. */
+    public void release() {
+        IN_FLIGHT.getAndAdd(this, -1);
+    }
+
+    /** Counts an upstream failure (connect error, reset, timeout) charged to this backend. */
+    public void recordFailure() {
+        FAILURES.getAndAdd(this, 1L);
+    }
+
+    /** Total slots ever acquired: requests sent or attempted towards this backend. */
+    public long requestsOpaque() {
+        return (long) REQUESTS.getOpaque(this);
+    }
+
+    public long failuresOpaque() {
+        return (long) FAILURES.getOpaque(this);
+    }
+
+    @Override
+    public String toString() {
+        return "BackendState{" + id + ' ' + address + " alive=" + isAliveOpaque() + " inFlight=" + inFlightOpaque() + '}';
+    }
+}
