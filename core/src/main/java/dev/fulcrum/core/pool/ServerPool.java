@@ -1,0 +1,242 @@
+package dev.fulcrum.core.pool;
+
+import dev.fulcrum.algorithms.select.RequestKey;
+import dev.fulcrum.algorithms.select.Selector;
+import dev.fulcrum.algorithms.select.SelectorFactory;
+import dev.fulcrum.algorithms.snapshot.BackendAddress;
+import dev.fulcrum.algorithms.snapshot.BackendSnapshot;
+import dev.fulcrum.algorithms.snapshot.BackendState;
+import dev.fulcrum.algorithms.snapshot.SnapshotHolder;
+import dev.fulcrum.core.config.BackendConfig;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The backends of one location: the published {@link BackendSnapshot}, the location's {@link Selector}, and the
+ * control-plane bookkeeping that maps backend URLs to their long-lived {@link BackendState}.
+ *
+ * <p>Single writer: every method that changes membership or health, and the lookups by URL, are for the control
+ * thread only (they are deliberately not synchronized: one writer needs no lock). {@link #snapshot()},
+ * {@link #selector()}, {@link #algorithm()} and {@link #selectAndAcquire} are safe from any thread and never block.
+ *
+ * <p>Backends are identified by scheme, lower-cased host and port ({@link BackendConfig#key()}); the URL path is
+ * ignored. Their ids are opaque and stable: "b" followed by eight hex digits of a hash of that key, so the same
+ * backend keeps its id across restarts and config reorderings (sticky cookies carry ids, never URLs).
+ */
+public final class ServerPool {
+    private final String algorithm;
+    private final Selector selector;
+    private final SnapshotHolder holder;
+    /** Control thread only: current members in configured order. */
+    private final LinkedHashMap<String, Member> members = new LinkedHashMap<>();
+
+    /**
+     * @param algorithm algorithm name or alias known to {@link SelectorFactory}
+     * @param backends  initial backends, possibly empty; distinct by {@link BackendConfig#key()}
+     * @throws IllegalArgumentException for an unknown algorithm or duplicate backends
+     */
+    public ServerPool(String algorithm, List<BackendConfig> backends) {
+        this.selector = SelectorFactory.create(algorithm);
+        this.algorithm = selector.name();
+        this.holder = new SnapshotHolder(BackendSnapshot.EMPTY);
+        updateBackends(backends);
+    }
+
+    /** The current snapshot (acquire load). Read it once per request and work on the local. */
+    public BackendSnapshot snapshot() {
+        return holder.currentAcquire();
+    }
+
+    /** This location's selector; it keeps per-location state such as the rotation counter. */
+    public Selector selector() {
+        return selector;
+    }
+
+    /** The canonical algorithm name. */
+    public String algorithm() {
+        return algorithm;
+    }
+
+    /**
+     * Selects a backend and claims one of its in-flight slots. If the selected backend filled up between selection
+     * and the claim (another event loop won the race), selects again, at most {@code snapshot.size()} times.
+     * Allocation-free.
+     *
+     * @return the index of the backend whose slot was claimed (the caller must {@link BackendState#release()} it
+     *         exactly once), or {@link Selector#NO_BACKEND}
+     */
+    public static int selectAndAcquire(BackendSnapshot snapshot, Selector selector, RequestKey key) {
+        final int attempts = snapshot.size();
+        for (int attempt = 0; attempt < attempts; attempt++) {
+            final int index = selector.select(snapshot, key);
+            if (index == Selector.NO_BACKEND) {
+                return Selector.NO_BACKEND;
+            }
+            if (snapshot.state(index).tryAcquire(snapshot.maxInFlight(index))) {
+                return index;
+            }
+        }
+        return Selector.NO_BACKEND;
+    }
+
+    /**
+     * Adds a backend at the end. Control thread only.
+     *
+     * @return false (and no change) when a backend with the same scheme, host and port is already listed
+     */
+    public boolean addBackend(BackendConfig backend) {
+        Objects.requireNonNull(backend, "backend");
+        final String key = backend.key();
+        if (members.containsKey(key)) {
+            return false;
+        }
+        members.put(key, new Member(backend, new BackendState(idFor(key, members), backend.address())));
+        publish();
+        return true;
+    }
+
+    /**
+     * Removes a backend. Requests already sent to it finish normally; they hold its state, not the snapshot.
+     * Control thread only.
+     *
+     * @return false when no backend matches the URL (or the URL does not parse)
+     */
+    public boolean removeBackend(String url) {
+        final String key = keyOf(url);
+        if (key == null || members.remove(key) == null) {
+            return false;
+        }
+        publish();
+        return true;
+    }
+
+    /**
+     * Replaces the backend list. Backends that remain (same scheme, host and port) keep their {@link BackendState},
+     * so in-flight counts, health and counters carry over; their weight and cap take the new values. Control
+     * thread only.
+     *
+     * @throws IllegalArgumentException (and no change) when the list holds the same backend twice
+     */
+    public void updateBackends(List<BackendConfig> backends) {
+        final Set<String> seen = new HashSet<>();
+        for (BackendConfig backend : backends) {
+            if (!seen.add(backend.key())) {
+                throw new IllegalArgumentException("duplicate backend: " + backend.key());
+            }
+        }
+        final LinkedHashMap<String, Member> next = new LinkedHashMap<>();
+        for (BackendConfig backend : backends) {
+            final String key = backend.key();
+            final Member existing = members.get(key);
+            final BackendState state = existing != null
+                    ? existing.state
+                    : new BackendState(idFor(key, next), backend.address());
+            next.put(key, new Member(backend, state));
+        }
+        members.clear();
+        members.putAll(next);
+        publish();
+    }
+
+    /** The state of the backend with this URL (scheme, host and port compared), or null. Control thread only. */
+    public BackendState backendByUrl(String url) {
+        final String key = keyOf(url);
+        final Member member = key == null ? null : members.get(key);
+        return member == null ? null : member.state;
+    }
+
+    /**
+     * Publishes a health verdict. The alive flag lives in the backend's state, so no new snapshot is needed.
+     * Control thread only (the health checker).
+     *
+     * @return false when no backend matches the URL
+     */
+    public boolean markAlive(String url, boolean alive) {
+        final BackendState state = backendByUrl(url);
+        if (state == null) {
+            return false;
+        }
+        state.setAliveRelease(alive);
+        return true;
+    }
+
+    /** The current backend configs in order. Control thread only. */
+    public List<BackendConfig> backends() {
+        final List<BackendConfig> list = new ArrayList<>(members.size());
+        for (Member member : members.values()) {
+            list.add(member.config);
+        }
+        return list;
+    }
+
+    private void publish() {
+        final BackendSnapshot.Builder builder = BackendSnapshot.builder();
+        for (Member member : members.values()) {
+            builder.add(member.state, member.config.weight(), member.config.maxConnections());
+        }
+        holder.publishRelease(builder.build());
+    }
+
+    private static String keyOf(String url) {
+        if (url == null) {
+            return null;
+        }
+        try {
+            return BackendConfig.keyOf(BackendAddress.parse(url));
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /** "b" + 8 hex digits of FNV-1a-32 of the key; a collision within the pool takes the next free suffix. */
+    private String idFor(String key, Map<String, Member> pending) {
+        int hash = 0x811c9dc5;
+        for (byte b : key.getBytes(StandardCharsets.UTF_8)) {
+            hash ^= b & 0xff;
+            hash *= 0x01000193;
+        }
+        final String base = String.format("b%08x", hash);
+        String id = base;
+        for (int n = 2; isTaken(id, pending); n++) {
+            id = base + '-' + n;
+        }
+        return id;
+    }
+
+    private boolean isTaken(String id, Map<String, Member> pending) {
+        for (Member member : members.values()) {
+            if (member.state.id().equals(id)) {
+                return true;
+            }
+        }
+        for (Member member : pending.values()) {
+            if (member.state.id().equals(id)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public String toString() {
+        return "ServerPool{" + algorithm + ' ' + snapshot() + '}';
+    }
+
+    /** A backend's current config and its long-lived state. */
+    private static final class Member {
+        final BackendConfig config;
+        final BackendState state;
+
+        Member(BackendConfig config, BackendState state) {
+            this.config = config;
+            this.state = state;
+        }
+    }
+}

@@ -1,0 +1,102 @@
+package dev.fulcrum.core.route;
+
+import dev.fulcrum.core.config.FulcrumConfig;
+import dev.fulcrum.core.config.LocationConfig;
+import dev.fulcrum.core.config.ServiceConfig;
+import dev.fulcrum.core.pool.ServerPool;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Every listener port with its virtual hosts, and every location with its backend pool.
+ *
+ * <p>Immutable after {@link #build}, apart from the pools' published state; safe to share between event loops.
+ * Built on the control thread. Each location gets a fresh {@link ServerPool} (and so a fresh selector).
+ */
+public final class RoutingTable {
+    private final int[] ports;
+    private final VirtualHosts[] hostsByPortIndex;
+    private final List<Location> locations;
+
+    private RoutingTable(int[] ports, VirtualHosts[] hostsByPortIndex, List<Location> locations) {
+        this.ports = ports;
+        this.hostsByPortIndex = hostsByPortIndex;
+        this.locations = locations;
+    }
+
+    /**
+     * @throws IllegalArgumentException when two services share a host and port (ConfigLoader reports this with a
+     *                                  line first; this guards configs built in code)
+     */
+    public static RoutingTable build(FulcrumConfig config) {
+        final Map<Integer, List<VirtualHosts.ServiceRoutesEntry>> byPort = new TreeMap<>();
+        final List<Location> all = new ArrayList<>();
+        for (ServiceConfig service : config.services()) {
+            final List<Location> serviceLocations = new ArrayList<>(service.locations().size());
+            for (LocationConfig locationConfig : service.locations()) {
+                final ServerPool pool = new ServerPool(locationConfig.algorithm(), locationConfig.backends());
+                serviceLocations.add(new Location(service, locationConfig, pool));
+            }
+            all.addAll(serviceLocations);
+            final String host = service.host() == null ? null : service.host().toLowerCase(Locale.ROOT);
+            byPort.computeIfAbsent(service.port(), p -> new ArrayList<>())
+                    .add(new VirtualHosts.ServiceRoutesEntry(host, new ServiceRoutes(serviceLocations)));
+        }
+        final int[] ports = new int[byPort.size()];
+        final VirtualHosts[] tables = new VirtualHosts[byPort.size()];
+        int i = 0;
+        for (Map.Entry<Integer, List<VirtualHosts.ServiceRoutesEntry>> e : byPort.entrySet()) {
+            ports[i] = e.getKey();
+            tables[i] = VirtualHosts.of(e.getKey(), e.getValue());
+            i++;
+        }
+        return new RoutingTable(ports, tables, Collections.unmodifiableList(all));
+    }
+
+    /** The listener ports, ascending. */
+    public Set<Integer> ports() {
+        final Set<Integer> set = new TreeSet<>();
+        for (int port : ports) {
+            set.add(port);
+        }
+        return Collections.unmodifiableSet(set);
+    }
+
+    /** The virtual hosts of a listener port, or null when no service listens there. */
+    public VirtualHosts forPort(int port) {
+        final int index = Arrays.binarySearch(ports, port);
+        return index < 0 ? null : hostsByPortIndex[index];
+    }
+
+    /** Every location, in configured order (services, then their locations). */
+    public List<Location> locations() {
+        return locations;
+    }
+
+    /** Every location's pool, in the order of {@link #locations()}. */
+    public List<ServerPool> allPools() {
+        final List<ServerPool> pools = new ArrayList<>(locations.size());
+        for (Location location : locations) {
+            pools.add(location.pool());
+        }
+        return pools;
+    }
+
+    /** The location with this service name and exact path, or null; for the admin API. */
+    public Location find(String serviceName, String path) {
+        for (Location location : locations) {
+            if (location.serviceName().equals(serviceName) && location.path().equals(path)) {
+                return location;
+            }
+        }
+        return null;
+    }
+}
