@@ -1,5 +1,6 @@
 package dev.fulcrum.algorithms.select;
 
+import java.util.Collections;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -21,13 +22,32 @@ public final class SelectorFactory {
 
     static {
         register(RoundRobinSelector.NAME, RoundRobinSelector::new, "roundrobin", "rr");
+        register(WeightedRoundRobinSelector.NAME, WeightedRoundRobinSelector::new,
+                "weighted-roundrobin", "wrr", "smooth-weighted-round-robin");
+        register(LeastConnectionsSelector.NAME, LeastConnectionsSelector::new, "leastconn", "least-conn");
+        register(WeightedLeastConnectionsSelector.NAME, WeightedLeastConnectionsSelector::new, "wlc",
+                "weighted-leastconn");
+        register(RandomSelector.NAME, RandomSelector::new);
+        register(WeightedRandomSelector.NAME, WeightedRandomSelector::new);
+        register(PowerOfTwoChoicesSelector.NAME, PowerOfTwoChoicesSelector::new, "p2c", "least-request");
+        register(WeightedPowerOfTwoChoicesSelector.NAME, WeightedPowerOfTwoChoicesSelector::new, "weighted-p2c",
+                "weighted-least-request");
+        register(IpHashSelector.NAME, IpHashSelector::new, "iphash", "source");
+        register(ConsistentHashSelector.NAME, ConsistentHashSelector::new, "consistent-hashing", "ring-hash",
+                "ketama");
+        register(MaglevSelector.NAME, MaglevSelector::new);
+        register(BoundedLoadSelector.NAME, BoundedLoadSelector::new, "consistent-hash-bounded-load",
+                "bounded-load-consistent-hash", "chbl");
+        register(LeastResponseTimeSelector.NAME, LeastResponseTimeSelector::new, "least-time", "lrt");
     }
 
     private SelectorFactory() {
     }
 
     private static void register(String canonical, Supplier<Selector> supplier, String... aliases) {
-        BY_CANONICAL_NAME.put(canonical, supplier);
+        if (BY_CANONICAL_NAME.put(canonical, supplier) != null) {
+            throw new IllegalStateException("algorithm registered twice: " + canonical);
+        }
         ALIASES.put(canonical, canonical);
         ALIASES.put(canonical.replace('-', '_'), canonical);
         for (String alias : aliases) {
@@ -44,9 +64,14 @@ public final class SelectorFactory {
         return ALIASES.get(configured.trim().toLowerCase(Locale.ROOT));
     }
 
+    /** Every accepted spelling (canonical names and aliases, '-' and '_') to its canonical name, sorted. */
+    public static Map<String, String> aliases() {
+        return Collections.unmodifiableMap(ALIASES);
+    }
+
     /** Canonical names of every algorithm, sorted. */
     public static Set<String> algorithms() {
-        return BY_CANONICAL_NAME.keySet();
+        return Collections.unmodifiableSet(BY_CANONICAL_NAME.keySet());
     }
 
     /**

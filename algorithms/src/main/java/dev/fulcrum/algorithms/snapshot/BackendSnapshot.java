@@ -14,17 +14,20 @@ import java.util.Objects;
  */
 public final class BackendSnapshot {
     /** The snapshot of a location with no backends. */
-    public static final BackendSnapshot EMPTY = new BackendSnapshot(new BackendState[0], new int[0], new int[0], 0L);
+    public static final BackendSnapshot EMPTY =
+            new BackendSnapshot(new BackendState[0], new int[0], new int[0], new Object(), 0L);
 
     private final BackendState[] states;
     private final int[] weights;
     private final int[] maxInFlight;
+    private final Object layoutKey;
     private final long version;
 
-    private BackendSnapshot(BackendState[] states, int[] weights, int[] maxInFlight, long version) {
+    private BackendSnapshot(BackendState[] states, int[] weights, int[] maxInFlight, Object layoutKey, long version) {
         this.states = states;
         this.weights = weights;
         this.maxInFlight = maxInFlight;
+        this.layoutKey = layoutKey;
         this.version = version;
     }
 
@@ -72,6 +75,16 @@ public final class BackendSnapshot {
         return -1;
     }
 
+    /**
+     * The identity of this snapshot's layout: its backends, weights and caps in order. Every {@link #withVersion}
+     * copy shares it (so a table prepared before {@link SnapshotHolder#publishRelease} stamps the version is still
+     * valid after), and every {@link Builder#build()} makes a new one. Derived tables key on it by identity
+     * ({@link DerivedTable}).
+     */
+    public Object layoutKey() {
+        return layoutKey;
+    }
+
     /** A copy of the states, for the control plane. */
     public List<BackendState> states() {
         return List.of(states);
@@ -79,7 +92,7 @@ public final class BackendSnapshot {
 
     /** A new snapshot with the same backends and the given version. */
     public BackendSnapshot withVersion(long newVersion) {
-        return new BackendSnapshot(states, weights, maxInFlight, newVersion);
+        return new BackendSnapshot(states, weights, maxInFlight, layoutKey, newVersion);
     }
 
     @Override
@@ -132,7 +145,7 @@ public final class BackendSnapshot {
                 w[i] = limits.get(i)[0];
                 m[i] = limits.get(i)[1];
             }
-            return new BackendSnapshot(states.toArray(new BackendState[0]), w, m, version);
+            return new BackendSnapshot(states.toArray(new BackendState[0]), w, m, new Object(), version);
         }
     }
 }

@@ -16,6 +16,8 @@ public final class BackendState {
     private static final VarHandle ALIVE;
     private static final VarHandle REQUESTS;
     private static final VarHandle FAILURES;
+    private static final VarHandle LATENCY_EWMA_NANOS;
+    private static final VarHandle LATENCY_SAMPLED_AT_NANOS;
 
     static {
         try {
@@ -24,6 +26,8 @@ public final class BackendState {
             ALIVE = lookup.findVarHandle(BackendState.class, "alive", boolean.class);
             REQUESTS = lookup.findVarHandle(BackendState.class, "requests", long.class);
             FAILURES = lookup.findVarHandle(BackendState.class, "failures", long.class);
+            LATENCY_EWMA_NANOS = lookup.findVarHandle(BackendState.class, "latencyEwmaNanos", long.class);
+            LATENCY_SAMPLED_AT_NANOS = lookup.findVarHandle(BackendState.class, "latencySampledAtNanos", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -40,6 +44,10 @@ public final class BackendState {
     private long requests;
     @SuppressWarnings("unused") // accessed through FAILURES
     private long failures;
+    @SuppressWarnings("unused") // accessed through LATENCY_EWMA_NANOS
+    private long latencyEwmaNanos;
+    @SuppressWarnings("unused") // accessed through LATENCY_SAMPLED_AT_NANOS
+    private long latencySampledAtNanos;
 
     /**
      * @param id      opaque stable identifier (used in cookies and metrics instead of the URL)
@@ -109,6 +117,32 @@ public final class BackendState {
 
     public long failuresOpaque() {
         return (long) FAILURES.getOpaque(this);
+    }
+
+    /**
+     * The latency average kept by latency-aware selectors, in nanoseconds; 0 before the first sample. Its meaning
+     * (smoothing, decay) belongs to the selector that writes it; see {@link #casLatencyEwmaNanos}.
+     */
+    public long latencyEwmaNanosOpaque() {
+        return (long) LATENCY_EWMA_NANOS.getOpaque(this);
+    }
+
+    /**
+     * Replaces the latency average if it still holds {@code expected}. Many writers (every event loop reporting a
+     * response), hence compare-and-set.
+     */
+    public boolean casLatencyEwmaNanos(long expected, long value) {
+        return LATENCY_EWMA_NANOS.compareAndSet(this, expected, value);
+    }
+
+    /** When the latency average was last updated, on the selector's nano clock; 0 before the first sample. */
+    public long latencySampledAtNanosOpaque() {
+        return (long) LATENCY_SAMPLED_AT_NANOS.getOpaque(this);
+    }
+
+    /** Records when the latency average was updated. Last writer wins; a slightly stale time only skews decay. */
+    public void setLatencySampledAtNanosOpaque(long nanos) {
+        LATENCY_SAMPLED_AT_NANOS.setOpaque(this, nanos);
     }
 
     @Override
