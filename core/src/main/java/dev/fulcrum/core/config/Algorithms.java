@@ -17,6 +17,9 @@ final class Algorithms {
             "weighted-least-connections", "ip-hash", "least-response-time", "sticky-session", "random", "p2c",
             "power-of-two-choices", "maglev", "ring-hash", "consistent-hash");
 
+    /** The planned names, for tests that must adapt as selectors get built. */
+    static final Set<String> PLANNED_FOR_TESTS = PLANNED;
+
     private Algorithms() {
     }
 
