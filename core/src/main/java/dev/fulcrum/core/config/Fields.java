@@ -13,6 +13,8 @@ import java.util.TreeSet;
  */
 final class Fields {
     static final String NOT_BUILT = "accepted but not implemented yet; ignored";
+    /** Top-level keys with this prefix are ignored, as in Docker Compose: they exist to define anchors. */
+    static final String EXTENSION_PREFIX = "x-";
 
     private final Loading loading;
     private final YamlNode.MapNode map;
@@ -38,6 +40,9 @@ final class Fields {
         final YamlNode.MapNode map = (YamlNode.MapNode) node;
         for (YamlNode.Entry entry : map.entries().values()) {
             final String keyPath = child(path, entry.key());
+            if (path.isEmpty() && entry.key().startsWith(EXTENSION_PREFIX)) {
+                continue; // top-level "x-..." keys only hold YAML anchors for reuse elsewhere
+            }
             if (notBuilt.contains(entry.key())) {
                 loading.warn(entry.keyLine(), keyPath, NOT_BUILT);
             } else if (!known.contains(entry.key())) {

@@ -396,4 +396,35 @@ class ConfigLoaderTest {
         assertEquals(BackendConfig.of("http://A.test/x").key(), BackendConfig.of("http://a.test:80").key());
         assertFalse(BackendConfig.of("http://a.test").key().equals(BackendConfig.of("https://a.test:80").key()));
     }
+
+    @Test
+    void resolvesAnchorsAliasesAndMergeKeysWithTopLevelExtensionKeysHoldingThem() throws ConfigException {
+        final String yaml = """
+                x-backend-defaults: &defaults
+                  weight: 3
+                  max_connections: 5
+                x-pool: &pool
+                  - url: http://b:1
+                    <<: *defaults
+                  - url: http://b:2
+                    <<: *defaults
+                    weight: 7
+                services:
+                  - name: app
+                    locations:
+                      - path: /a/
+                        backends: *pool
+                      - path: /b/
+                        backends: *pool
+                """;
+        final FulcrumConfig config = ConfigLoader.parse(yaml, "c.yaml");
+        final List<LocationConfig> locations = config.services().get(0).locations();
+        assertEquals(locations.get(0).backends(), locations.get(1).backends());
+        final List<BackendConfig> backends = locations.get(0).backends();
+        assertEquals(3, backends.get(0).weight());
+        assertEquals(5, backends.get(0).maxConnections());
+        assertEquals(7, backends.get(1).weight(), "a key written in the mapping wins over a merged one");
+        assertEquals(5, backends.get(1).maxConnections());
+        assertTrue(config.warnings().isEmpty(), config.warnings()::toString);
+    }
 }

@@ -342,4 +342,28 @@ class ConfigValidationTest {
         assertRejected("services: {name: app}\n", 1, "services", "a mapping (expected: a list)");
         assertRejected("backends:\n  - http://b:1\n", 2, "backends[0]", "\"http://b:1\" (expected: a mapping)");
     }
+
+    @Test
+    void unknownAliasIsAnErrorAtItsLine() {
+        final String yaml = "services:\n  - name: a\n    locations:\n      - backends: *nope\n";
+        assertRejected(yaml, 4, "services[0].locations[0].backends", "*nope (expected: an alias of an anchor");
+    }
+
+    @Test
+    void errorInsideAnAliasedNodePointsAtWhereItIsWritten() {
+        final String yaml = """
+                x-pool: &pool
+                  - url: http://b:1
+                    weight: -1
+                services:
+                  - locations:
+                      - backends: *pool
+                """;
+        assertRejected(yaml, 3, "services[0].locations[0].backends[0].weight", "-1 (expected:");
+    }
+
+    @Test
+    void extensionKeysAreOnlyIgnoredAtTopLevel() {
+        assertRejected("backends:\n  - url: http://b:1\n    x-note: hi\n", 3, "backends[0].x-note", "unknown key");
+    }
 }
