@@ -48,10 +48,11 @@ public record FulcrumConfig(String transport, int ioThreads, List<ServiceConfig>
     public static final String DEFAULT_SERVICE_NAME = "default";
 
     public FulcrumConfig {
-        transport = normaliseTransport(Objects.requireNonNull(transport, "transport"));
-        if (transport == null) {
-            throw new IllegalArgumentException("unknown transport");
+        final String canonicalTransport = normaliseTransport(Objects.requireNonNull(transport, "transport"));
+        if (canonicalTransport == null) {
+            throw new IllegalArgumentException("unknown transport: " + transport);
         }
+        transport = canonicalTransport;
         if (ioThreads < 0) {
             throw new IllegalArgumentException("ioThreads must not be negative: " + ioThreads);
         }

@@ -8,6 +8,7 @@ import dev.fulcrum.algorithms.snapshot.BackendSnapshot;
 import dev.fulcrum.algorithms.snapshot.BackendState;
 import dev.fulcrum.algorithms.snapshot.SnapshotHolder;
 import dev.fulcrum.core.config.BackendConfig;
+import dev.fulcrum.core.config.LocationConfig;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -47,6 +48,11 @@ public final class ServerPool {
         this.algorithm = selector.name();
         this.holder = new SnapshotHolder(BackendSnapshot.EMPTY);
         updateBackends(backends);
+    }
+
+    /** A pool for a location's configured algorithm and backends. */
+    public static ServerPool of(LocationConfig location) {
+        return new ServerPool(location.algorithm(), location.backends());
     }
 
     /** The current snapshot (acquire load). Read it once per request and work on the local. */

@@ -50,13 +50,4 @@ final class HostTable<V> {
         }
         return null;
     }
-
-    boolean isEmpty() {
-        for (String key : keys) {
-            if (key != null) {
-                return false;
-            }
-        }
-        return true;
-    }
 }

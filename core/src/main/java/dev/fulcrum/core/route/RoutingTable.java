@@ -42,7 +42,7 @@ public final class RoutingTable {
         for (ServiceConfig service : config.services()) {
             final List<Location> serviceLocations = new ArrayList<>(service.locations().size());
             for (LocationConfig locationConfig : service.locations()) {
-                final ServerPool pool = new ServerPool(locationConfig.algorithm(), locationConfig.backends());
+                final ServerPool pool = ServerPool.of(locationConfig);
                 serviceLocations.add(new Location(service, locationConfig, pool));
             }
             all.addAll(serviceLocations);
