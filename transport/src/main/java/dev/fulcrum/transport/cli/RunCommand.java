@@ -1,0 +1,134 @@
+package dev.fulcrum.transport.cli;
+
+import dev.fulcrum.core.config.ConfigException;
+import dev.fulcrum.core.config.ConfigLoader;
+import dev.fulcrum.core.config.FulcrumConfig;
+import dev.fulcrum.transport.io.TransportUnavailableException;
+import dev.fulcrum.transport.server.ProxyServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintWriter;
+import java.net.BindException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code fulcrum run}: serves until SIGTERM or SIGINT, then drains and exits 0.
+ *
+ * <p>Exit codes: 0 after a clean stop, 1 when the proxy cannot start (port taken, transport missing), 2 for bad
+ * configuration or arguments.
+ */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = {"Run the proxy until SIGTERM or SIGINT, then drain in-flight requests and exit 0.",
+                "Either --config FILE, or --port with one or more --backend URLs."})
+public final class RunCommand implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
+
+    public static final int EXIT_OK = 0;
+    public static final int EXIT_START_FAILED = 1;
+    public static final int EXIT_BAD_CONFIG = 2;
+
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "YAML configuration (terraster schema plus Fulcrum keys).")
+    Path configFile;
+
+    @Option(names = "--transport", paramLabel = "T", description = "auto (default), io_uring, epoll or nio; overrides the config.")
+    String transport;
+
+    @Option(names = "--port", paramLabel = "P", description = "Listen port when no --config is given.")
+    Integer port;
+
+    @Option(names = "--backend", paramLabel = "URL", description = "Backend URL when no --config is given; repeat for more.")
+    List<String> backends;
+
+    @Option(names = "--algorithm", paramLabel = "A", description = "Load-balancing algorithm when no --config is given (default round-robin).")
+    String algorithm;
+
+    @Option(names = "--io-threads", paramLabel = "N", description = "Event-loop threads (default: number of cores); overrides the config.")
+    Integer ioThreads;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        final PrintWriter err = spec.commandLine().getErr();
+        final FulcrumConfig config;
+        try {
+            config = resolveConfig();
+        } catch (ConfigException e) {
+            err.println("fulcrum: " + e.getMessage());
+            return EXIT_BAD_CONFIG;
+        } catch (IllegalArgumentException e) {
+            err.println("fulcrum: " + e.getMessage());
+            return EXIT_BAD_CONFIG;
+        }
+        final ProxyServer server;
+        try {
+            server = ProxyServer.start(config);
+        } catch (TransportUnavailableException e) {
+            err.println("fulcrum: " + e.getMessage());
+            return EXIT_START_FAILED;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return EXIT_START_FAILED;
+        } catch (Exception e) {
+            err.println("fulcrum: cannot start: " + describe(e));
+            return EXIT_START_FAILED;
+        }
+        final CountDownLatch stop = new CountDownLatch(1);
+        StopSignals.onTermOrInt(stop::countDown);
+        spec.commandLine().getOut().println(server.readyLine());
+        spec.commandLine().getOut().flush();
+        try {
+            stop.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        LOG.info("stop signal: draining for up to {} ms", config.timeouts().drainTimeoutMillis());
+        final int abandoned = server.drainAndStop(config.timeouts().drainTimeoutMillis());
+        LOG.info("stopped ({} requests cut at the drain deadline)", abandoned);
+        return EXIT_OK;
+    }
+
+    private FulcrumConfig resolveConfig() throws ConfigException {
+        if (configFile != null) {
+            if (port != null || backends != null || algorithm != null) {
+                throw new IllegalArgumentException("--config cannot be combined with --port, --backend or --algorithm");
+            }
+            final FulcrumConfig loaded = ConfigLoader.load(configFile);
+            return override(loaded);
+        }
+        if (port == null || backends == null || backends.isEmpty()) {
+            throw new IllegalArgumentException("give --config FILE, or --port P with at least one --backend URL (see run --help)");
+        }
+        return FulcrumConfig.forBackends(port, backends, algorithm, ioThreads == null ? 0 : ioThreads, transport);
+    }
+
+    private FulcrumConfig override(FulcrumConfig c) {
+        final String t = transport == null ? c.transport() : transport;
+        final int threads = ioThreads == null ? c.ioThreads() : ioThreads;
+        if (FulcrumConfig.normaliseTransport(t) == null) {
+            throw new IllegalArgumentException("--transport \"" + t + "\" (expected: auto, io_uring, epoll or nio)");
+        }
+        return new FulcrumConfig(t, threads, c.services(), c.timeouts(), c.limits(), c.retries(), c.proxyHeaders(),
+                c.connectionPool(), c.warnings(), c.bindHost());
+    }
+
+    private static String describe(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && !(t instanceof BindException)) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    }
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new RunCommand()).execute(args));
+    }
+}

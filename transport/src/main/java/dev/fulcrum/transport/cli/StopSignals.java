@@ -1,0 +1,19 @@
+package dev.fulcrum.transport.cli;
+
+import sun.misc.Signal;
+
+/**
+ * Turns SIGTERM and SIGINT into a callback instead of the JVM's default exit, so that the proxy can drain and exit
+ * with status 0.
+ *
+ * <p>Thread-safe; the callback runs on the JVM's signal dispatch thread and must only signal another thread.
+ */
+final class StopSignals {
+    private StopSignals() {
+    }
+
+    static void onTermOrInt(Runnable callback) {
+        Signal.handle(new Signal("TERM"), signal -> callback.run());
+        Signal.handle(new Signal("INT"), signal -> callback.run());
+    }
+}

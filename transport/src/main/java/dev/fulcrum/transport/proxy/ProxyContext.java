@@ -1,0 +1,111 @@
+package dev.fulcrum.transport.proxy;
+
+import dev.fulcrum.core.config.FulcrumConfig;
+import dev.fulcrum.core.route.RoutingTable;
+import dev.fulcrum.transport.upstream.UpstreamPool;
+import io.netty.channel.EventLoop;
+import io.netty.channel.group.ChannelGroup;
+
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Everything a client connection's handler needs, shared by all connections of one server.
+ *
+ * <p>Thread-safe: immutable apart from the routing table (replaced by one volatile write, for reloads) and the
+ * draining flag. The per-loop upstream pools are created before the first connection is accepted and the map is
+ * never changed after that.
+ */
+public final class ProxyContext {
+    private final FulcrumConfig config;
+    private final ProxyHeaders proxyHeaders;
+    private final Map<EventLoop, UpstreamPool> poolsByLoop;
+    private final ChannelGroup clientChannels;
+    private final AtomicLong connectionIds = new AtomicLong();
+    private final long requestHeaderTimeoutNanos;
+    private final long responseTimeoutNanos;
+    private final long clientIdleTimeoutNanos;
+    private final long timerTickNanos;
+    private volatile RoutingTable routing;
+    private volatile boolean draining;
+
+    public ProxyContext(FulcrumConfig config, RoutingTable routing, Map<EventLoop, UpstreamPool> poolsByLoop,
+                        ChannelGroup clientChannels) {
+        this.config = config;
+        this.routing = routing;
+        this.proxyHeaders = new ProxyHeaders(config.proxyHeaders());
+        this.poolsByLoop = Map.copyOf(poolsByLoop);
+        this.clientChannels = clientChannels;
+        this.requestHeaderTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(config.timeouts().requestHeaderTimeoutMillis());
+        this.responseTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(config.timeouts().responseTimeoutMillis());
+        this.clientIdleTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(config.timeouts().clientIdleTimeoutMillis());
+        // One periodic check per connection enforces all three client-side deadlines; a tick of half the shortest
+        // timeout bounds the lateness of any of them, and 1 s caps it for long timeouts.
+        final long shortest = Math.min(requestHeaderTimeoutNanos, Math.min(responseTimeoutNanos, clientIdleTimeoutNanos));
+        this.timerTickNanos = Math.max(TimeUnit.MILLISECONDS.toNanos(10), Math.min(TimeUnit.SECONDS.toNanos(1), shortest / 2));
+    }
+
+    public FulcrumConfig config() {
+        return config;
+    }
+
+    public RoutingTable routing() {
+        return routing;
+    }
+
+    /** Swaps the routing table; in-flight exchanges keep the location they resolved. */
+    public void routing(RoutingTable next) {
+        this.routing = next;
+    }
+
+    public ProxyHeaders proxyHeaders() {
+        return proxyHeaders;
+    }
+
+    /** The upstream pool owned by {@code loop}. */
+    public UpstreamPool pool(EventLoop loop) {
+        final UpstreamPool pool = poolsByLoop.get(loop);
+        if (pool == null) {
+            throw new IllegalStateException("no upstream pool for event loop " + loop);
+        }
+        return pool;
+    }
+
+    public Map<EventLoop, UpstreamPool> pools() {
+        return poolsByLoop;
+    }
+
+    public ChannelGroup clientChannels() {
+        return clientChannels;
+    }
+
+    long nextConnectionId() {
+        return connectionIds.incrementAndGet();
+    }
+
+    long requestHeaderTimeoutNanos() {
+        return requestHeaderTimeoutNanos;
+    }
+
+    long responseTimeoutNanos() {
+        return responseTimeoutNanos;
+    }
+
+    long clientIdleTimeoutNanos() {
+        return clientIdleTimeoutNanos;
+    }
+
+    long timerTickNanos() {
+        return timerTickNanos;
+    }
+
+    public boolean isDraining() {
+        return draining;
+    }
+
+    /** From now on every response closes its connection and idle connections are closed. */
+    public void startDraining() {
+        draining = true;
+    }
+}

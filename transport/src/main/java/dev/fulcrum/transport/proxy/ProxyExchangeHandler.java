@@ -1,0 +1,758 @@
+package dev.fulcrum.transport.proxy;
+
+import dev.fulcrum.algorithms.select.Selector;
+import dev.fulcrum.algorithms.snapshot.BackendSnapshot;
+import dev.fulcrum.algorithms.snapshot.BackendState;
+import dev.fulcrum.core.config.LimitsConfig;
+import dev.fulcrum.core.pool.ServerPool;
+import dev.fulcrum.core.route.Location;
+import dev.fulcrum.core.route.VirtualHosts;
+import dev.fulcrum.transport.upstream.UpstreamConnection;
+import dev.fulcrum.transport.upstream.UpstreamListener;
+import dev.fulcrum.transport.upstream.UpstreamPool;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.handler.timeout.ReadTimeoutException;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Relays the HTTP/1.1 exchanges of one client connection to backends, one exchange at a time, streaming both
+ * bodies chunk by chunk.
+ *
+ * <p>Confined to the client channel's event loop, which is also the loop of every upstream connection it uses.
+ * The client channel runs with auto-read off: the handler reads the client only while it can forward what it reads
+ * (before a request head, or while the upstream accepts body bytes), and reads the upstream only while the client
+ * accepts response bytes. Pipelined requests that arrive in the same read as the previous one wait in a queue until
+ * the previous response is complete, so responses leave in request order.
+ *
+ * <p>Ownership: every {@link HttpContent} that reaches this handler is written to the other side (the write owns it)
+ * or released here, including on close.
+ */
+public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter implements UpstreamListener, Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger(ProxyExchangeHandler.class);
+
+    private static final int IDLE = 0;
+    private static final int ACTIVE = 1;
+    private static final int CLOSING = 2;
+
+    private final ProxyContext context;
+    private final LimitsConfig limits;
+    private final int retries;
+    private final ArrayDeque<Object> queued = new ArrayDeque<>(4);
+    private final ArrayDeque<HttpContent> pendingBody = new ArrayDeque<>(4);
+    private final ChannelFutureListener connectListener = this::onConnectComplete;
+
+    private ChannelHandlerContext ctx;
+    private UpstreamPool pool;
+    private NettyRequestKey requestKey;
+    private String clientIp;
+    private int localPort;
+    private long connectionId;
+    private long requestSeq;
+    private ScheduledFuture<?> ticker;
+
+    private int phase = IDLE;
+    private volatile boolean busy;
+    private long idleSinceNanos;
+    private boolean headBytesSeen;
+    private long headStartNanos;
+    private boolean drainingQueue;
+
+    // The exchange in progress; reset by beginExchange.
+    private HttpRequest request;
+    private Location location;
+    private boolean keepAlive;
+    private boolean clientHttp10;
+    private boolean headRequest;
+    private boolean requestComplete;
+    private long requestBodyBytes;
+    private BackendState backend;
+    private boolean slotHeld;
+    private BackendState[] tried = new BackendState[4];
+    private int tries;
+    private ChannelFuture pendingConnect;
+    private UpstreamConnection upstream;
+    private boolean headSent;
+    private boolean bodyBytesSent;
+    private long upstreamStartNanos;
+    private long requestSentNanos;
+    private boolean responseStarted;
+    private boolean responseComplete;
+    private boolean skipInformationalTail;
+    private boolean upstreamKeepAlive;
+    private boolean closeAfterResponse;
+    private int responseStatus;
+    private boolean flushUpstream;
+    private boolean flushClient;
+
+    public ProxyExchangeHandler(ProxyContext context) {
+        this.context = context;
+        this.limits = context.config().limits();
+        this.retries = context.config().retries();
+    }
+
+    /** True while a request is being served; read by the draining thread. */
+    public boolean isBusy() {
+        return busy;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        final Channel ch = ctx.channel();
+        pool = context.pool(ch.eventLoop());
+        connectionId = context.nextConnectionId();
+        final SocketAddress remote = ch.remoteAddress();
+        if (remote instanceof InetSocketAddress) {
+            final InetAddress address = ((InetSocketAddress) remote).getAddress();
+            clientIp = address == null ? ((InetSocketAddress) remote).getHostString() : address.getHostAddress();
+            requestKey = new NettyRequestKey(address == null ? clientIp.hashCode() : Arrays.hashCode(address.getAddress()));
+        } else {
+            clientIp = "unknown";
+            requestKey = new NettyRequestKey(0L);
+        }
+        final SocketAddress local = ch.localAddress();
+        localPort = local instanceof InetSocketAddress ? ((InetSocketAddress) local).getPort() : 0;
+        context.clientChannels().add(ch);
+        idleSinceNanos = System.nanoTime();
+        ticker = ch.eventLoop().scheduleAtFixedRate(this, context.timerTickNanos(), context.timerTickNanos(),
+                TimeUnit.NANOSECONDS);
+        ctx.read();
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        phase = CLOSING;
+        busy = false;
+        if (ticker != null) {
+            ticker.cancel(false);
+        }
+        abandonUpstream();
+        releaseSlot();
+        releaseQueued();
+        ctx.fireChannelInactive();
+    }
+
+    // ------------------------------------------------------------------------------------------- client inbound
+
+    /** Called by {@link HeadStartWatcher} for every buffer read from the client. */
+    void onInboundBytes() {
+        if (phase == IDLE && !headBytesSeen) {
+            headBytesSeen = true;
+            headStartNanos = System.nanoTime();
+        }
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (phase == CLOSING) {
+            ReferenceCountUtil.release(msg);
+        } else if ((phase == ACTIVE && requestComplete) || !queued.isEmpty()) {
+            // Pipelined: the previous response must leave first. We stopped reading, so this queue holds at most
+            // what one read delivered.
+            queued.add(msg);
+        } else {
+            dispatch(msg);
+        }
+    }
+
+    private void dispatch(Object msg) {
+        if (msg instanceof HttpRequest) {
+            if (phase == ACTIVE) {
+                // A new head before the previous body ended cannot come from a correct decoder state.
+                ReferenceCountUtil.release(msg);
+                closeClient();
+                return;
+            }
+            beginExchange((HttpRequest) msg);
+        } else if (msg instanceof HttpContent) {
+            if (phase == ACTIVE) {
+                onRequestContent((HttpContent) msg);
+            } else {
+                ReferenceCountUtil.release(msg);
+            }
+        } else {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (flushUpstream) {
+            flushUpstream = false;
+            if (upstream != null) {
+                upstream.channel().flush();
+            }
+        }
+        readClientIfReady();
+    }
+
+    private void readClientIfReady() {
+        if (phase == IDLE) {
+            ctx.read();
+        } else if (phase == ACTIVE && !requestComplete && headSent && upstream != null
+                && upstream.channel().isWritable()) {
+            ctx.read();
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable() && upstream != null && responseStarted && !responseComplete) {
+            upstream.channel().read();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("client {} connection {} failed: {}", clientIp, connectionId, cause.toString());
+        }
+        closeClient();
+    }
+
+    private void beginExchange(HttpRequest req) {
+        phase = ACTIVE;
+        busy = true;
+        headBytesSeen = false;
+        requestSeq++;
+        request = req;
+        location = null;
+        requestComplete = false;
+        requestBodyBytes = 0;
+        tries = 0;
+        Arrays.fill(tried, null);
+        headSent = false;
+        bodyBytesSent = false;
+        responseStarted = false;
+        responseComplete = false;
+        skipInformationalTail = false;
+        closeAfterResponse = false;
+        responseStatus = 0;
+        clientHttp10 = req.protocolVersion().majorVersion() == 1 && req.protocolVersion().minorVersion() == 0;
+        keepAlive = HttpUtil.isKeepAlive(req) && !context.isDraining();
+        headRequest = HttpMethod.HEAD.equals(req.method());
+
+        final DecoderResult decoded = req.decoderResult();
+        if (decoded.isFailure()) {
+            final Throwable cause = decoded.cause();
+            if (cause instanceof TooLongHttpLineException) {
+                respondError(HttpResponseStatus.REQUEST_URI_TOO_LONG, "request line too long", true);
+            } else if (cause instanceof TooLongHttpHeaderException) {
+                respondError(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "header section too large", true);
+            } else {
+                respondError(HttpResponseStatus.BAD_REQUEST, "malformed request", true);
+            }
+            return;
+        }
+        if (req.headers().size() > limits.maxHeaderCount()) {
+            respondError(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "too many header fields", true);
+            return;
+        }
+        final String host = req.headers().get(HttpHeaderNames.HOST);
+        if (host == null && !clientHttp10) {
+            respondError(HttpResponseStatus.BAD_REQUEST, "missing Host header", true);
+            return;
+        }
+        final VirtualHosts hosts = context.routing().forPort(localPort);
+        location = hosts == null ? null : hosts.route(host, req.uri());
+        if (location == null) {
+            respondError(HttpResponseStatus.NOT_FOUND, "no matching service or location", hasBody(req));
+            return;
+        }
+        if (location.redirect() != null) {
+            respondRedirect(location.redirect(), hasBody(req));
+            return;
+        }
+        final long contentLength = HttpUtil.getContentLength(req, -1L);
+        if (contentLength > limits.maxBodyBytes()) {
+            respondError(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "request body too large", true);
+            return;
+        }
+        if (!clientHttp10 && HttpUtil.is100ContinueExpected(req)) {
+            ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE,
+                    Unpooled.EMPTY_BUFFER), ctx.voidPromise());
+        }
+        final String uri = req.uri();
+        final String rewritten = location.rewriter().rewrite(uri);
+        if (rewritten != uri) {
+            req.setUri(rewritten);
+        }
+        context.proxyHeaders().prepareRequest(req, clientIp);
+        requestKey.reset(req);
+        selectBackendAndConnect();
+    }
+
+    private static boolean hasBody(HttpRequest req) {
+        return HttpUtil.isTransferEncodingChunked(req) || HttpUtil.getContentLength(req, 0L) > 0;
+    }
+
+    private void onRequestContent(HttpContent content) {
+        final int bytes = content.content().readableBytes();
+        requestBodyBytes += bytes;
+        final boolean last = content instanceof LastHttpContent;
+        if (content.decoderResult().isFailure()) {
+            content.release();
+            respondError(HttpResponseStatus.BAD_REQUEST, "malformed request body", true);
+            return;
+        }
+        if (requestBodyBytes > limits.maxBodyBytes()) {
+            content.release();
+            respondError(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "request body too large", true);
+            return;
+        }
+        if (headSent && upstream != null) {
+            upstream.channel().write(content, upstream.channel().voidPromise());
+            flushUpstream = true;
+            if (bytes > 0) {
+                bodyBytesSent = true;
+            }
+        } else if (responseComplete) {
+            // Answered early (for example an error while the body was still arriving): nothing to forward to.
+            content.release();
+        } else {
+            pendingBody.add(content);
+        }
+        if (last) {
+            requestComplete = true;
+            if (headSent) {
+                requestSentNanos = System.nanoTime();
+            }
+        }
+    }
+
+    // ----------------------------------------------------------------------------------- backend and upstream
+
+    private void selectBackendAndConnect() {
+        final ServerPool serverPool = location.pool();
+        final BackendSnapshot snapshot = serverPool.snapshot();
+        final Selector selector = serverPool.selector();
+        int index = Selector.NO_BACKEND;
+        for (int attempt = 0; attempt <= snapshot.size(); attempt++) {
+            index = ServerPool.selectAndAcquire(snapshot, selector, requestKey);
+            if (index < 0 || !wasTried(snapshot.state(index))) {
+                break;
+            }
+            // A retry must go elsewhere; give the slot back and ask again.
+            snapshot.state(index).release();
+            index = Selector.NO_BACKEND;
+        }
+        if (index < 0) {
+            if (tries > 0) {
+                respondError(HttpResponseStatus.BAD_GATEWAY, "upstream connect failed", !requestComplete);
+            } else {
+                respondError(HttpResponseStatus.SERVICE_UNAVAILABLE, "no live backend", !requestComplete);
+            }
+            return;
+        }
+        backend = snapshot.state(index);
+        slotHeld = true;
+        markTried(backend);
+        tries++;
+        final UpstreamConnection idle = pool.pollIdle(backend);
+        if (idle != null) {
+            onUpstreamReady(idle);
+        } else {
+            final ChannelFuture connect = pool.connect(backend);
+            pendingConnect = connect;
+            connect.addListener(connectListener);
+        }
+    }
+
+    private boolean wasTried(BackendState state) {
+        for (int i = 0; i < tries && i < tried.length; i++) {
+            if (tried[i] == state) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void markTried(BackendState state) {
+        if (tries == tried.length) {
+            tried = Arrays.copyOf(tried, tried.length * 2);
+        }
+        tried[tries] = state;
+    }
+
+    private void onConnectComplete(ChannelFuture future) {
+        if (future != pendingConnect) {
+            // The exchange that asked for this connection is gone; the connection is of no use to anyone yet.
+            if (future.isSuccess()) {
+                future.channel().close();
+            }
+            return;
+        }
+        pendingConnect = null;
+        final UpstreamConnection connection = (UpstreamConnection) future.channel().pipeline().get(UpstreamPool.HANDLER);
+        if (future.isSuccess() && connection != null) {
+            onUpstreamReady(connection);
+        } else {
+            future.channel().close();
+            onUpstreamFailed(future.cause(), true);
+        }
+    }
+
+    private void onUpstreamReady(UpstreamConnection connection) {
+        upstream = connection;
+        connection.bind(this);
+        final Channel channel = connection.channel();
+        upstreamStartNanos = System.nanoTime();
+        channel.write(request, channel.voidPromise());
+        headSent = true;
+        HttpContent content;
+        while ((content = pendingBody.poll()) != null) {
+            if (content.content().isReadable()) {
+                bodyBytesSent = true;
+            }
+            channel.write(content, channel.voidPromise());
+        }
+        channel.flush();
+        if (requestComplete) {
+            requestSentNanos = upstreamStartNanos;
+        }
+        channel.read();
+        if (!requestComplete && channel.isWritable()) {
+            ctx.read();
+        }
+    }
+
+    /**
+     * An upstream attempt failed before any response byte reached the client. Retries on another backend when
+     * nothing of the request body went out (the request can be replayed exactly), else answers 502/504.
+     */
+    private void onUpstreamFailed(Throwable cause, boolean connectPhase) {
+        if (backend != null) {
+            backend.recordFailure();
+        }
+        releaseSlot();
+        final boolean replayable = !bodyBytesSent;
+        if (replayable && tries <= retries && phase == ACTIVE) {
+            if (LOG.isInfoEnabled()) {
+                LOG.info("request {} {} {}: {} failed on {} ({}), retrying (try {})", requestId(), request.method(),
+                        request.uri(), connectPhase ? "connect" : "exchange", backend == null ? "?" : backend.address(),
+                        cause == null ? "closed" : cause.toString(), tries + 1);
+            }
+            headSent = false;
+            selectBackendAndConnect();
+            return;
+        }
+        if (LOG.isInfoEnabled()) {
+            LOG.info("request {} {} {}: upstream {} failed after {} tries: {}", requestId(), request.method(),
+                    request.uri(), backend == null ? "?" : backend.address(), tries,
+                    cause == null ? "closed" : cause.toString());
+        }
+        if (cause instanceof ReadTimeoutException) {
+            respondError(HttpResponseStatus.GATEWAY_TIMEOUT, "upstream response timeout", !requestComplete);
+        } else if (connectPhase || cause instanceof ConnectException) {
+            respondError(HttpResponseStatus.BAD_GATEWAY, "upstream connect failed", !requestComplete);
+        } else {
+            respondError(HttpResponseStatus.BAD_GATEWAY, "upstream closed the connection", !requestComplete);
+        }
+    }
+
+    @Override
+    public void onResponseHead(UpstreamConnection connection, HttpResponse response) {
+        if (connection != upstream || responseComplete) {
+            ReferenceCountUtil.release(response);
+            return;
+        }
+        final int code = response.status().code();
+        if (code < 200) {
+            // 1xx from the backend: we already answered 100-continue ourselves and do not relay interim responses
+            // (101 needs an Upgrade we never forward). Skip it and its empty tail.
+            skipInformationalTail = true;
+            ReferenceCountUtil.release(response);
+            return;
+        }
+        responseStarted = true;
+        responseStatus = code;
+        upstreamKeepAlive = HttpUtil.isKeepAlive(response);
+        final boolean mayHaveBody = !headRequest && code != 204 && code != 304;
+        closeAfterResponse = context.proxyHeaders().prepareResponse(response, keepAlive, clientHttp10, mayHaveBody);
+        ctx.write(response, ctx.voidPromise());
+        flushClient = true;
+    }
+
+    @Override
+    public void onResponseContent(UpstreamConnection connection, HttpContent content) {
+        if (connection != upstream || responseComplete) {
+            content.release();
+            return;
+        }
+        final boolean last = content instanceof LastHttpContent;
+        if (skipInformationalTail) {
+            content.release();
+            if (last) {
+                skipInformationalTail = false;
+            }
+            return;
+        }
+        if (!responseStarted) {
+            content.release();
+            return;
+        }
+        ctx.write(content, ctx.voidPromise());
+        flushClient = true;
+        if (last) {
+            completeExchange();
+        }
+    }
+
+    @Override
+    public void onUpstreamReadComplete(UpstreamConnection connection) {
+        if (flushClient) {
+            flushClient = false;
+            ctx.flush();
+        }
+        if (connection == upstream && !responseComplete && ctx.channel().isWritable()) {
+            connection.channel().read();
+        }
+    }
+
+    @Override
+    public void onUpstreamWritabilityChanged(UpstreamConnection connection) {
+        if (connection == upstream && connection.channel().isWritable() && phase == ACTIVE && !requestComplete
+                && headSent) {
+            ctx.read();
+        }
+    }
+
+    @Override
+    public void onUpstreamClosed(UpstreamConnection connection, Throwable cause) {
+        if (connection != upstream) {
+            return;
+        }
+        upstream = null;
+        if (responseComplete || phase != ACTIVE) {
+            return;
+        }
+        if (!responseStarted) {
+            onUpstreamFailed(cause, false);
+        } else {
+            // Part of the response is already with the client: it can only learn of the failure by the close.
+            if (backend != null) {
+                backend.recordFailure();
+            }
+            releaseSlot();
+            closeClient();
+        }
+    }
+
+    private void completeExchange() {
+        responseComplete = true;
+        final BackendState served = backend;
+        releaseSlot();
+        if (served != null) {
+            location.pool().selector().onResponse(served, System.nanoTime() - upstreamStartNanos, responseStatus < 500);
+        }
+        final UpstreamConnection connection = upstream;
+        upstream = null;
+        if (connection != null) {
+            if (upstreamKeepAlive && requestComplete && connection.channel().isActive()) {
+                connection.releaseToPool();
+            } else {
+                connection.discard();
+            }
+        }
+        flushClient = false;
+        if (closeAfterResponse || !requestComplete || context.isDraining()) {
+            phase = CLOSING;
+            busy = false;
+            ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            releaseQueued();
+        } else {
+            ctx.flush();
+            endExchange();
+        }
+    }
+
+    /** Back to waiting for a request head; serves queued pipelined requests first. */
+    private void endExchange() {
+        phase = IDLE;
+        busy = false;
+        request = null;
+        location = null;
+        backend = null;
+        requestKey.reset(null);
+        idleSinceNanos = System.nanoTime();
+        if (drainingQueue) {
+            return;
+        }
+        drainingQueue = true;
+        try {
+            while (!queued.isEmpty() && !(phase == ACTIVE && requestComplete) && phase != CLOSING) {
+                dispatch(queued.poll());
+            }
+        } finally {
+            drainingQueue = false;
+        }
+        if (flushUpstream && upstream != null) {
+            // Body parts dispatched from the queue: no read-complete will follow to flush them.
+            flushUpstream = false;
+            upstream.channel().flush();
+        }
+        if (phase == IDLE) {
+            ctx.read();
+        }
+    }
+
+    // ------------------------------------------------------------------------------------ generated responses
+
+    private void respondError(HttpResponseStatus status, String reason, boolean forceClose) {
+        if (responseStarted) {
+            closeClient();
+            return;
+        }
+        final boolean close = forceClose || !keepAlive || !requestComplete || context.isDraining();
+        abandonUpstream();
+        releaseSlot();
+        sendGenerated(GeneratedResponse.error(ctx.alloc(), status, reason, requestId(), headRequest, close,
+                context.proxyHeaders().proxyByLabel()), close);
+    }
+
+    private void respondRedirect(String target, boolean forceClose) {
+        final boolean close = forceClose || !keepAlive || context.isDraining();
+        sendGenerated(GeneratedResponse.redirect(HttpResponseStatus.MOVED_PERMANENTLY, target, close,
+                context.proxyHeaders().proxyByLabel()), close);
+    }
+
+    private void sendGenerated(HttpResponse response, boolean close) {
+        responseStarted = true;
+        responseComplete = true;
+        releasePendingBody();
+        if (close || phase == CLOSING) {
+            phase = CLOSING;
+            busy = false;
+            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+            releaseQueued();
+        } else {
+            ctx.writeAndFlush(response, ctx.voidPromise());
+            endExchange();
+        }
+    }
+
+    private String requestId() {
+        final HttpRequest req = request;
+        if (req != null) {
+            final String sent = req.headers().get(ProxyHeaders.X_REQUEST_ID);
+            if (sent != null && !sent.isEmpty() && sent.length() <= 128) {
+                return sent;
+            }
+        }
+        return Long.toHexString(connectionId) + '-' + requestSeq;
+    }
+
+    // ----------------------------------------------------------------------------------------------- timers
+
+    /** The connection's periodic deadline check: idle keep-alive, slow request head, slow upstream response. */
+    @Override
+    public void run() {
+        final long now = System.nanoTime();
+        if (phase == IDLE) {
+            if (headBytesSeen) {
+                if (now - headStartNanos >= context.requestHeaderTimeoutNanos()) {
+                    headBytesSeen = false;
+                    keepAlive = false;
+                    sendGenerated(GeneratedResponse.error(ctx.alloc(), HttpResponseStatus.REQUEST_TIMEOUT,
+                            "request header timeout", Long.toHexString(connectionId) + '-' + (requestSeq + 1), false,
+                            true, context.proxyHeaders().proxyByLabel()), true);
+                }
+            } else if (context.isDraining() || now - idleSinceNanos >= context.clientIdleTimeoutNanos()) {
+                closeClient();
+            }
+        } else if (phase == ACTIVE && headSent && requestComplete && !responseStarted
+                && now - requestSentNanos >= context.responseTimeoutNanos()) {
+            if (backend != null) {
+                backend.recordFailure();
+            }
+            LOG.info("request {} {} {}: no response from {} within {} ms", requestId(), request.method(),
+                    request.uri(), backend == null ? "?" : backend.address(),
+                    TimeUnit.NANOSECONDS.toMillis(context.responseTimeoutNanos()));
+            respondError(HttpResponseStatus.GATEWAY_TIMEOUT, "upstream response timeout", false);
+        }
+    }
+
+    /** Drain support: closes the connection now if no request is in progress. Runs on the event loop. */
+    public void closeIfIdle() {
+        if (phase == IDLE && !headBytesSeen) {
+            closeClient();
+        }
+    }
+
+    // -------------------------------------------------------------------------------------------- clean-up
+
+    private void releaseSlot() {
+        if (slotHeld) {
+            slotHeld = false;
+            backend.release();
+        }
+    }
+
+    private void abandonUpstream() {
+        pendingConnect = null;
+        final UpstreamConnection connection = upstream;
+        upstream = null;
+        if (connection != null) {
+            connection.discard();
+        }
+    }
+
+    private void releasePendingBody() {
+        HttpContent content;
+        while ((content = pendingBody.poll()) != null) {
+            content.release();
+        }
+    }
+
+    private void releaseQueued() {
+        releasePendingBody();
+        Object msg;
+        while ((msg = queued.poll()) != null) {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private void closeClient() {
+        phase = CLOSING;
+        busy = false;
+        abandonUpstream();
+        releaseSlot();
+        releaseQueued();
+        ctx.close();
+    }
+}

@@ -1,0 +1,35 @@
+package dev.fulcrum.transport.proxy;
+
+import dev.fulcrum.core.config.LimitsConfig;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpServerCodec;
+
+/**
+ * Assembles a client connection's pipeline: first-byte watcher, HTTP/1.1 codec, exchange handler.
+ *
+ * <p>Stateless.
+ */
+public final class ProxyPipeline {
+    public static final String HEAD_WATCHER = "head-start";
+    public static final String CODEC = "http-server-codec";
+    public static final String EXCHANGE = "exchange";
+    /**
+     * Body slices handed on by the decoder are views of the read buffer, so a large cap costs no copy; it only
+     * saves splitting one read into many messages.
+     */
+    private static final int MAX_CHUNK_BYTES = 1 << 20;
+
+    private ProxyPipeline() {
+    }
+
+    public static void install(ChannelPipeline pipeline, ProxyExchangeHandler exchange, LimitsConfig limits) {
+        final HttpDecoderConfig decoder = new HttpDecoderConfig()
+                .setMaxInitialLineLength(limits.maxUriBytes())
+                .setMaxHeaderSize(limits.maxHeaderBytes())
+                .setMaxChunkSize(MAX_CHUNK_BYTES);
+        pipeline.addLast(HEAD_WATCHER, new HeadStartWatcher(exchange));
+        pipeline.addLast(CODEC, new HttpServerCodec(decoder));
+        pipeline.addLast(EXCHANGE, exchange);
+    }
+}

@@ -1,0 +1,137 @@
+package dev.fulcrum.transport.upstream;
+
+import dev.fulcrum.algorithms.snapshot.BackendState;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.util.ReferenceCountUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One keep-alive connection to a backend and the pipeline handler that relays its responses to whoever it is bound
+ * to.
+ *
+ * <p>Confined to its event loop. While bound to an {@link UpstreamListener} every response message goes to the
+ * listener, which then owns it; while idle in the pool any inbound message is a protocol error and closes the
+ * connection.
+ */
+public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
+    private static final Logger LOG = LoggerFactory.getLogger(UpstreamConnection.class);
+
+    private final UpstreamPool pool;
+    private final BackendState backend;
+    private final Channel channel;
+    private UpstreamListener listener;
+    private long idleSinceNanos;
+    private boolean closeReported;
+
+    UpstreamConnection(UpstreamPool pool, BackendState backend, Channel channel) {
+        this.pool = pool;
+        this.backend = backend;
+        this.channel = channel;
+    }
+
+    public Channel channel() {
+        return channel;
+    }
+
+    public BackendState backend() {
+        return backend;
+    }
+
+    long idleSinceNanos() {
+        return idleSinceNanos;
+    }
+
+    void markIdle(long nowNanos) {
+        idleSinceNanos = nowNanos;
+    }
+
+    /** Binds the connection to one exchange; the caller then writes the request. */
+    public void bind(UpstreamListener newListener) {
+        this.listener = newListener;
+    }
+
+    /**
+     * Unbinds after a complete exchange and returns the connection to its pool. A read is left pending so that the
+     * backend closing the idle connection is noticed at once.
+     */
+    public void releaseToPool() {
+        listener = null;
+        pool.offer(this);
+        if (channel.isActive()) {
+            channel.read();
+        }
+    }
+
+    /** Unbinds and closes: the exchange ended in a state the connection cannot be reused from. */
+    public void discard() {
+        listener = null;
+        channel.close();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        final UpstreamListener l = listener;
+        if (l == null) {
+            // Bytes on an idle connection: the backend is out of step with us. Never reuse it.
+            ReferenceCountUtil.release(msg);
+            ctx.close();
+            return;
+        }
+        if (msg instanceof HttpResponse) {
+            l.onResponseHead(this, (HttpResponse) msg);
+            if (msg instanceof HttpContent && listener == l) {
+                l.onResponseContent(this, (HttpContent) msg);
+            }
+        } else if (msg instanceof HttpContent) {
+            l.onResponseContent(this, (HttpContent) msg);
+        } else {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        final UpstreamListener l = listener;
+        if (l != null) {
+            l.onUpstreamReadComplete(this);
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        final UpstreamListener l = listener;
+        if (l != null) {
+            l.onUpstreamWritabilityChanged(this);
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        reportClosed(null);
+        pool.remove(this);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("upstream {} failed: {}", backend.address(), cause.toString());
+        }
+        reportClosed(cause);
+        ctx.close();
+    }
+
+    private void reportClosed(Throwable cause) {
+        final UpstreamListener l = listener;
+        listener = null;
+        if (l != null && !closeReported) {
+            closeReported = true;
+            l.onUpstreamClosed(this, cause);
+        }
+    }
+}
