@@ -317,6 +317,11 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
         selectBackendAndConnect();
     }
 
+    /** Body bytes of the current request may still arrive: the connection cannot carry another request. */
+    private boolean bodyPending() {
+        return !requestComplete && request != null && hasBody(request);
+    }
+
     private static boolean hasBody(HttpRequest req) {
         return HttpUtil.isTransferEncodingChunked(req) || HttpUtil.getContentLength(req, 0L) > 0;
     }
@@ -373,9 +378,9 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
         }
         if (index < 0) {
             if (tries > 0) {
-                respondError(HttpResponseStatus.BAD_GATEWAY, "upstream connect failed", !requestComplete);
+                respondError(HttpResponseStatus.BAD_GATEWAY, "upstream connect failed", bodyPending());
             } else {
-                respondError(HttpResponseStatus.SERVICE_UNAVAILABLE, "no live backend", !requestComplete);
+                respondError(HttpResponseStatus.SERVICE_UNAVAILABLE, "no live backend", bodyPending());
             }
             return;
         }
@@ -477,11 +482,11 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
                     cause == null ? "closed" : cause.toString());
         }
         if (cause instanceof ReadTimeoutException) {
-            respondError(HttpResponseStatus.GATEWAY_TIMEOUT, "upstream response timeout", !requestComplete);
+            respondError(HttpResponseStatus.GATEWAY_TIMEOUT, "upstream response timeout", bodyPending());
         } else if (connectPhase || cause instanceof ConnectException) {
-            respondError(HttpResponseStatus.BAD_GATEWAY, "upstream connect failed", !requestComplete);
+            respondError(HttpResponseStatus.BAD_GATEWAY, "upstream connect failed", bodyPending());
         } else {
-            respondError(HttpResponseStatus.BAD_GATEWAY, "upstream closed the connection", !requestComplete);
+            respondError(HttpResponseStatus.BAD_GATEWAY, "upstream closed the connection", bodyPending());
         }
     }
 
@@ -638,7 +643,7 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
             closeClient();
             return;
         }
-        final boolean close = forceClose || !keepAlive || !requestComplete || context.isDraining();
+        final boolean close = forceClose || !keepAlive || bodyPending() || context.isDraining();
         abandonUpstream();
         releaseSlot();
         sendGenerated(GeneratedResponse.error(ctx.alloc(), status, reason, requestId(), headRequest, close,

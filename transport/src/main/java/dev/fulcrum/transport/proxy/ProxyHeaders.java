@@ -28,6 +28,8 @@ public final class ProxyHeaders {
     public static final AsciiString X_REQUEST_ID = AsciiString.cached("x-request-id");
     /** Not in RFC 9110's list, but sent by old clients and never meant for the next hop. */
     public static final AsciiString PROXY_CONNECTION = AsciiString.cached("proxy-connection");
+    /** Named here because Netty deprecates its constant; RFC 9110 still lists the header as hop-by-hop. */
+    public static final AsciiString KEEP_ALIVE = AsciiString.cached("keep-alive");
     private static final AsciiString HTTP = AsciiString.cached("http");
 
     private final ProxyHeadersConfig config;
@@ -141,7 +143,7 @@ public final class ProxyHeaders {
             }
             headers.remove(HttpHeaderNames.CONNECTION);
         }
-        headers.remove(HttpHeaderNames.KEEP_ALIVE);
+        headers.remove(KEEP_ALIVE);
         headers.remove(PROXY_CONNECTION);
         headers.remove(HttpHeaderNames.TE);
         headers.remove(HttpHeaderNames.TRAILER);
