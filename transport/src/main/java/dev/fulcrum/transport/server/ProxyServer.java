@@ -130,7 +130,10 @@ public final class ProxyServer implements AutoCloseable {
     public String readyLine() {
         final StringBuilder line = new StringBuilder("fulcrum ready: listening on");
         for (InetSocketAddress address : addresses()) {
-            line.append(' ').append(address.getHostString()).append(':').append(address.getPort());
+            // A wildcard bind reads back as "::" on dual-stack sockets; show what was configured instead.
+            final String host = address.getAddress() != null && address.getAddress().isAnyLocalAddress()
+                    ? config.bindHost() : address.getHostString();
+            line.append(' ').append(host).append(':').append(address.getPort());
         }
         return line.append(" (transport ").append(transport.configName()).append(", ").append(ioThreads)
                 .append(" io threads)").toString();
