@@ -187,7 +187,11 @@ public final class ServerPool {
         for (Member member : members.values()) {
             builder.add(member.state, member.config.weight(), member.config.maxConnections());
         }
-        holder.publishRelease(builder.build());
+        // Tables (Maglev, ring, alias, WRR sequence) are built here on the control thread, before any reader can
+        // see the snapshot, never on the request path.
+        final BackendSnapshot next = builder.build();
+        selector.prepare(next);
+        holder.publishRelease(next);
     }
 
     private static String keyOf(String url) {
