@@ -224,6 +224,34 @@ class ForwardingTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(TransportKind.class)
+    void keepsMemoryBoundedWhenTheOriginReadsSlowly(TransportKind kind) throws Exception {
+        try (ProxyFixture proxy = ProxyFixture.over(kind, "", origin.url());
+             RawHttp raw = new RawHttp(proxy.port())) {
+            raw.send("POST /stall HTTP/1.1\r\nHost: a\r\nContent-Length: " + (1L << 30) + "\r\n\r\n");
+            final java.util.concurrent.atomic.AtomicLong written = new java.util.concurrent.atomic.AtomicLong();
+            final Thread writer = new Thread(() -> {
+                final byte[] chunk = new byte[64 * 1024];
+                try {
+                    while (written.get() < (1L << 30)) {
+                        raw.socket().getOutputStream().write(chunk);
+                        written.addAndGet(chunk.length);
+                    }
+                } catch (java.io.IOException closed) {
+                    // the test closes the socket when done
+                }
+            }, "slow-origin-upload");
+            writer.setDaemon(true);
+            writer.start();
+            Thread.sleep(1_500);
+            final long accepted = written.get();
+            assertTrue(accepted < 64L << 20, "accepted " + accepted + " bytes for an origin that reads nothing");
+            raw.close();
+            writer.join(5_000);
+        }
+    }
+
     static long patternCrc(long size) {
         final CRC32 crc = new CRC32();
         final byte[] buf = new byte[65536];

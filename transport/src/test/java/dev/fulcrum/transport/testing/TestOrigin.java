@@ -45,7 +45,7 @@ import java.util.zip.CRC32;
  *
  * <p>Endpoints (any method): {@code /size/N[?chunked=1]} N pattern bytes; {@code /upload} answers "length crc32" of
  * the request body; {@code /status/N}; {@code /slow/MS}; {@code /hang} never answers; {@code /close} closes without
- * answering; {@code /headers} sends Server and X-Powered-By; anything else answers "NAME METHOD URI". Every request
+ * answering; {@code /stall} stops reading the request body; {@code /headers} sends Server and X-Powered-By; anything else answers "NAME METHOD URI". Every request
  * is recorded with its connection number and headers.
  *
  * <p>Thread-safe: runs on its own NIO loop; recorded requests are read from the test thread.
@@ -158,6 +158,10 @@ public final class TestOrigin implements AutoCloseable {
                         headers.computeIfAbsent(e.getKey().toLowerCase(), k -> new java.util.ArrayList<>()).add(e.getValue());
                     }
                     seen.add(new Seen(connection, request.method().name(), request.uri(), headers));
+                    if (request.uri().startsWith("/stall")) {
+                        // A backend that stops reading the request body: the proxy must stop reading the client.
+                        ctx.channel().config().setAutoRead(false);
+                    }
                 }
                 if (msg instanceof HttpContent) {
                     final ByteBuf content = ((HttpContent) msg).content();
