@@ -32,10 +32,9 @@ public final class UpstreamPool {
     public static final String HANDLER = "upstream";
 
     private final EventLoop eventLoop;
-    private final Bootstrap bootstrap;
+    private final UpstreamConnector connector;
     private final int maxIdlePerBackend;
     private final long idleTimeoutNanos;
-    private final int maxHeaderBytes;
     // Agrona's open-addressing map: no Entry object per put, and get() does not allocate. Keys are identity-equal
     // BackendState objects, which live as long as the backend is configured.
     private final Object2ObjectHashMap<BackendState, ArrayDeque<UpstreamConnection>> idleByBackend =
@@ -55,11 +54,30 @@ public final class UpstreamPool {
      */
     public UpstreamPool(EventLoop eventLoop, Class<? extends SocketChannel> channelClass, int connectTimeoutMillis,
                         int maxIdlePerBackend, long idleTimeoutNanos, int maxHeaderBytes) {
+        this(eventLoop, bootstrapConnector(eventLoop, channelClass, connectTimeoutMillis, maxHeaderBytes),
+                maxIdlePerBackend, idleTimeoutNanos);
+    }
+
+    /**
+     * The full constructor: tests and benchmarks pass their own {@link UpstreamConnector}.
+     *
+     * @param eventLoop          the loop that owns this pool and every connection in it
+     * @param connector          opens new connections; see {@link UpstreamConnector} for its contract
+     * @param maxIdlePerBackend  idle connections kept per backend
+     * @param idleTimeoutNanos   how long an idle connection may wait for reuse
+     */
+    public UpstreamPool(EventLoop eventLoop, UpstreamConnector connector, int maxIdlePerBackend,
+                        long idleTimeoutNanos) {
         this.eventLoop = eventLoop;
+        this.connector = connector;
         this.maxIdlePerBackend = maxIdlePerBackend;
         this.idleTimeoutNanos = idleTimeoutNanos;
-        this.maxHeaderBytes = maxHeaderBytes;
-        this.bootstrap = new Bootstrap()
+    }
+
+    /** The default connector: a TCP connect on {@code eventLoop} with the upstream socket options. */
+    private static UpstreamConnector bootstrapConnector(EventLoop eventLoop, Class<? extends SocketChannel> channelClass,
+                                                        int connectTimeoutMillis, int maxHeaderBytes) {
+        final Bootstrap bootstrap = new Bootstrap()
                 .group(eventLoop)
                 .channel(channelClass)
                 .option(ChannelOption.TCP_NODELAY, true)
@@ -70,13 +88,19 @@ public final class UpstreamPool {
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        final HttpDecoderConfig decoder = new HttpDecoderConfig()
-                                .setMaxInitialLineLength(8192)
-                                .setMaxHeaderSize(UpstreamPool.this.maxHeaderBytes)
-                                .setMaxChunkSize(64 * 1024);
-                        ch.pipeline().addLast(CODEC, new HttpClientCodec(decoder, false, false));
+                        ch.pipeline().addLast(CODEC, newCodec(maxHeaderBytes));
                     }
                 });
+        return bootstrap::connect;
+    }
+
+    /** The HTTP/1.1 client codec every upstream pipeline uses, named {@link #CODEC}. */
+    public static HttpClientCodec newCodec(int maxHeaderBytes) {
+        final HttpDecoderConfig decoder = new HttpDecoderConfig()
+                .setMaxInitialLineLength(8192)
+                .setMaxHeaderSize(maxHeaderBytes)
+                .setMaxChunkSize(64 * 1024);
+        return new HttpClientCodec(decoder, false, false);
     }
 
     public EventLoop eventLoop() {
@@ -115,7 +139,7 @@ public final class UpstreamPool {
             address = new InetSocketAddress(backend.address().host(), backend.address().port());
             addressByBackend.put(backend, address);
         }
-        final ChannelFuture future = bootstrap.connect(address);
+        final ChannelFuture future = connector.connect(address);
         final Channel channel = future.channel();
         channel.pipeline().addLast(HANDLER, new UpstreamConnection(this, backend, channel));
         return future;
