@@ -16,7 +16,7 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "fulcrum", mixinStandardHelpOptions = true, versionProvider = JarVersion.class,
         description = "Fulcrum: an L7 load balancer on Netty, and the tools that measure it.",
-        subcommands = {RunCommand.class, DemoCommand.class})
+        subcommands = {RunCommand.class, DemoCommand.class, JmhCommand.class})
 public final class FulcrumMain implements Callable<Integer> {
     /** picocli's code for invalid input; the subcommands use the same value for bad arguments. */
     public static final int EXIT_USAGE = CommandLine.ExitCode.USAGE;
@@ -33,7 +33,9 @@ public final class FulcrumMain implements Callable<Integer> {
 
     /** The configured command line; tests execute it with their own writers. */
     public static CommandLine commandLine() {
-        return new CommandLine(new FulcrumMain());
+        final CommandLine cli = new CommandLine(new FulcrumMain());
+        JmhCommand.configure(cli.getSubcommands().get("jmh"));
+        return cli;
     }
 
     public static void main(String[] args) {
