@@ -9,10 +9,10 @@ import java.util.TreeSet;
  * Typed, line-aware access to the keys of one YAML mapping, for {@link ConfigLoader}.
  *
  * <p>Confined to the loading thread. Construction rejects unknown keys and records warnings for keys that are
- * accepted but not implemented yet, so each mapping is checked exactly once, in document order.
+ * accepted for features Fulcrum has not built yet, so each mapping is checked exactly once, in document order.
  */
 final class Fields {
-    static final String NOT_BUILT = "accepted but not implemented yet; ignored";
+    static final String NOT_BUILT = "accepted, but Fulcrum has not built this feature yet: ignored";
     /** Top-level keys with this prefix are ignored, as in Docker Compose: they exist to define anchors. */
     static final String EXTENSION_PREFIX = "x-";
 

@@ -29,7 +29,6 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
-import io.netty.handler.timeout.ReadTimeoutException;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
@@ -481,9 +480,7 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
                     request.uri(), backend == null ? "?" : backend.address(), tries,
                     cause == null ? "closed" : cause.toString());
         }
-        if (cause instanceof ReadTimeoutException) {
-            respondError(HttpResponseStatus.GATEWAY_TIMEOUT, "upstream response timeout", bodyPending());
-        } else if (connectPhase || cause instanceof ConnectException) {
+        if (connectPhase || cause instanceof ConnectException) {
             respondError(HttpResponseStatus.BAD_GATEWAY, "upstream connect failed", bodyPending());
         } else {
             respondError(HttpResponseStatus.BAD_GATEWAY, "upstream closed the connection", bodyPending());

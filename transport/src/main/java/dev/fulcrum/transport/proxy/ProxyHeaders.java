@@ -124,8 +124,9 @@ public final class ProxyHeaders {
 
     /** Removes Connection and every header it names, and the fixed hop-by-hop set. */
     static void removeHopByHop(HttpHeaders headers) {
-        final List<String> connection = headers.getAll(HttpHeaderNames.CONNECTION);
-        if (!connection.isEmpty()) {
+        // Most requests carry no Connection header: test first so the common case builds no value list.
+        if (headers.contains(HttpHeaderNames.CONNECTION)) {
+            final List<String> connection = headers.getAll(HttpHeaderNames.CONNECTION);
             for (String value : connection) {
                 int start = 0;
                 final int len = value.length();
