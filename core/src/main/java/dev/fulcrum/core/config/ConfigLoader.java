@@ -32,7 +32,7 @@ public final class ConfigLoader {
     private static final Set<String> TIMEOUT_KEYS =
             Set.of("connect", "response", "client_idle", "request_header", "upstream_idle", "drain");
     private static final Set<String> LIMIT_KEYS =
-            Set.of("max_header_bytes", "max_uri_bytes", "max_body_bytes", "max_header_count");
+            Set.of("max_header_bytes", "max_uri_bytes", "max_body_bytes", "max_header_count", "max_client_connections");
     private static final Set<String> PROXY_HEADER_KEYS = Set.of("x_forwarded_for", "x_forwarded_host",
             "x_forwarded_proto", "x_real_ip", "proxy_by", "strip_server", "strip_powered_by");
     private static final Set<String> POOL_KEYS = Set.of("max_idle", "idle_timeout");
@@ -183,7 +183,9 @@ public final class ConfigLoader {
                 f.integer("max_header_bytes", LimitsConfig.DEFAULT_MAX_HEADER_BYTES, 1, Integer.MAX_VALUE, positive),
                 f.integer("max_uri_bytes", LimitsConfig.DEFAULT_MAX_URI_BYTES, 1, Integer.MAX_VALUE, positive),
                 body == 0L ? LimitsConfig.DEFAULT_MAX_BODY_BYTES : body,
-                f.integer("max_header_count", LimitsConfig.DEFAULT_MAX_HEADER_COUNT, 1, Integer.MAX_VALUE, positive));
+                f.integer("max_header_count", LimitsConfig.DEFAULT_MAX_HEADER_COUNT, 1, Integer.MAX_VALUE, positive),
+                f.integer("max_client_connections", LimitsConfig.DEFAULT_MAX_CLIENT_CONNECTIONS, 1,
+                        Integer.MAX_VALUE, positive));
     }
 
     private static ProxyHeadersConfig proxyHeaders(Fields.Loading loading, Fields top) throws ConfigException {

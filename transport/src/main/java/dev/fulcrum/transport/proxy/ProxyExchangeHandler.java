@@ -84,6 +84,8 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
     private boolean headBytesSeen;
     private long headStartNanos;
     private boolean drainingQueue;
+    /** Set by the framing guard when a later pipelined request was malformed: answer 400 after the earlier ones. */
+    private String malformedReason;
 
     // The exchange in progress; reset by beginExchange.
     private HttpRequest request;
@@ -276,6 +278,11 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
             } else {
                 respondError(HttpResponseStatus.BAD_REQUEST, "malformed request", true);
             }
+            return;
+        }
+        final String violation = RequestChecks.violation(req);
+        if (violation != null) {
+            respondError(HttpResponseStatus.BAD_REQUEST, violation, true);
             return;
         }
         if (req.headers().size() > limits.maxHeaderCount()) {
@@ -623,6 +630,10 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
         } finally {
             drainingQueue = false;
         }
+        if (malformedReason != null && phase == IDLE && queued.isEmpty()) {
+            rejectMalformed();
+            return;
+        }
         if (flushUpstream && upstream != null) {
             // Body parts dispatched from the queue: no read-complete will follow to flush them.
             flushUpstream = false;
@@ -631,6 +642,33 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
         if (phase == IDLE) {
             ctx.read();
         }
+    }
+
+    /**
+     * Called by {@link RequestFramingGuard} when the client's bytes stop being valid HTTP/1.1 framing. Requests
+     * before the bad one are answered first; then (or now, if none is pending) 400 and close.
+     */
+    void onMalformedInput(String reason) {
+        if (phase == CLOSING) {
+            return;
+        }
+        malformedReason = reason;
+        if (phase == ACTIVE && !requestComplete) {
+            // The body of the request in progress is what went wrong.
+            respondError(HttpResponseStatus.BAD_REQUEST, "malformed request: " + reason, true);
+        } else if (phase == IDLE && queued.isEmpty()) {
+            rejectMalformed();
+        }
+    }
+
+    private void rejectMalformed() {
+        headRequest = false;
+        keepAlive = false;
+        responseStarted = false;
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("client {} connection {}: malformed request: {}", clientIp, connectionId, malformedReason);
+        }
+        respondError(HttpResponseStatus.BAD_REQUEST, "malformed request: " + malformedReason, true);
     }
 
     // ------------------------------------------------------------------------------------ generated responses

@@ -6,12 +6,13 @@ import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
 
 /**
- * Assembles a client connection's pipeline: first-byte watcher, HTTP/1.1 codec, exchange handler.
+ * Assembles a client connection's pipeline: first-byte watcher, framing guard, HTTP/1.1 codec, exchange handler.
  *
  * <p>Stateless.
  */
 public final class ProxyPipeline {
     public static final String HEAD_WATCHER = "head-start";
+    public static final String FRAMING_GUARD = "framing-guard";
     public static final String CODEC = "http-server-codec";
     public static final String EXCHANGE = "exchange";
     /**
@@ -27,8 +28,14 @@ public final class ProxyPipeline {
         final HttpDecoderConfig decoder = new HttpDecoderConfig()
                 .setMaxInitialLineLength(limits.maxUriBytes())
                 .setMaxHeaderSize(limits.maxHeaderBytes())
-                .setMaxChunkSize(MAX_CHUNK_BYTES);
+                .setMaxChunkSize(MAX_CHUNK_BYTES)
+                // Smuggling defences (RequestFramingGuard checks the same shapes first, with reasons).
+                .setUseRfc9112TransferEncoding(true)
+                .setAllowDuplicateContentLengths(false)
+                .setStrictLineParsing(true)
+                .setValidateHeaders(true);
         pipeline.addLast(HEAD_WATCHER, new HeadStartWatcher(exchange));
+        pipeline.addLast(FRAMING_GUARD, new RequestFramingGuard(exchange));
         pipeline.addLast(CODEC, new HttpServerCodec(decoder));
         pipeline.addLast(EXCHANGE, exchange);
     }

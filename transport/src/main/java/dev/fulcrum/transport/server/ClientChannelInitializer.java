@@ -15,14 +15,19 @@ import io.netty.channel.socket.SocketChannel;
 final class ClientChannelInitializer extends ChannelInitializer<SocketChannel> {
     private final ProxyContext context;
     private final LimitsConfig limits;
+    private final ListenerConnectionCap connectionCap;
 
     ClientChannelInitializer(ProxyContext context) {
         this.context = context;
         this.limits = context.config().limits();
+        this.connectionCap = new ListenerConnectionCap(limits.maxClientConnections(), context.routing().ports());
     }
 
     @Override
     protected void initChannel(SocketChannel ch) {
+        if (!connectionCap.admit(ch)) {
+            return;
+        }
         ProxyPipeline.install(ch.pipeline(), new ProxyExchangeHandler(context), limits);
     }
 }
