@@ -26,8 +26,9 @@ import java.util.Set;
  */
 public final class ConfigLoader {
     private static final Set<String> ROOT_KEYS = Set.of("transport", "io_threads", "bind", "retries", "timeouts",
-            "limits", "proxy_headers", "connection_pool", "port", "host", "algorithm", "backends", "services");
-    private static final Set<String> ROOT_NOT_BUILT = Set.of("health_check", "middleware", "tls", "certmanager",
+            "limits", "proxy_headers", "connection_pool", "port", "host", "algorithm", "backends", "services",
+            HealthCheckParser.KEY);
+    private static final Set<String> ROOT_NOT_BUILT = Set.of("middleware", "tls", "certmanager",
             "plugin_directory", "http_port", "https_port");
     private static final Set<String> TIMEOUT_KEYS =
             Set.of("connect", "response", "client_idle", "request_header", "upstream_idle", "drain");
@@ -37,12 +38,14 @@ public final class ConfigLoader {
             "x_forwarded_proto", "x_real_ip", "proxy_by", "strip_server", "strip_powered_by");
     private static final Set<String> POOL_KEYS = Set.of("max_idle", "idle_timeout");
     private static final Set<String> POOL_NOT_BUILT = Set.of("max_open");
-    private static final Set<String> SERVICE_KEYS = Set.of("name", "host", "port", "locations");
+    private static final Set<String> SERVICE_KEYS = Set.of("name", "host", "port", "locations",
+            HealthCheckParser.KEY);
     private static final Set<String> SERVICE_NOT_BUILT = Set.of("tls", "http_redirect", "redirect_port",
-            "health_check", "middleware", "log_name", "log_options", "headers", "plugin_disabled");
+            "middleware", "log_name", "log_options", "headers", "plugin_disabled");
     private static final Set<String> LOCATION_KEYS = Set.of("path", "rewrite", "redirect", "lb_policy", "backends");
-    private static final Set<String> BACKEND_KEYS = Set.of("url", "weight", "max_connections");
-    private static final Set<String> BACKEND_NOT_BUILT = Set.of("skip_tls_verify", "sni", "http2", "health_check");
+    private static final Set<String> BACKEND_KEYS = Set.of("url", "weight", "max_connections",
+            HealthCheckParser.KEY);
+    private static final Set<String> BACKEND_NOT_BUILT = Set.of("skip_tls_verify", "sni", "http2");
 
     /** Upper bound for io_threads: far above any useful count, low enough to catch a typo like 80000. */
     static final int MAX_IO_THREADS = 4096;
@@ -119,8 +122,9 @@ public final class ConfigLoader {
             throw new ConfigException(sourceName, top.line(), "", "no services and no backends"
                     + " (expected: a services list, or a top-level backends list)");
         }
+        final ResilienceConfig resilience = HealthCheckParser.parse(loading, top, services, serviceNodes.isEmpty());
         return new FulcrumConfig(transport, ioThreads, services, timeouts, limits, retries, proxyHeaders, pool,
-                warnings, bind);
+                warnings, bind, resilience);
     }
 
     private static String transport(Fields top) throws ConfigException {

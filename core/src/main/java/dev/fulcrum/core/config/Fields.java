@@ -55,6 +55,17 @@ final class Fields {
         return new Fields(loading, map, path);
     }
 
+    /**
+     * Access to a mapping {@link #of} has already checked (a second pass over the same tree), without checking its
+     * keys or warning again.
+     */
+    static Fields checked(Loading loading, YamlNode node, String path) throws ConfigException {
+        if (!(node instanceof YamlNode.MapNode)) {
+            throw loading.error(node.line(), path, node.describe() + " (expected: a mapping)");
+        }
+        return new Fields(loading, (YamlNode.MapNode) node, path);
+    }
+
     static String child(String path, String key) {
         return path.isEmpty() ? key : path + '.' + key;
     }

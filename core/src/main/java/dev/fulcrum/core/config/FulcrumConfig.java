@@ -22,10 +22,12 @@ import java.util.Objects;
  * @param connectionPool upstream keep-alive pooling
  * @param warnings       config keys accepted but not acted on, each as {@code file:line key.path: why}
  * @param bindHost       address the listeners bind to
+ * @param resilience     active health checks and other resilience policy
  */
 public record FulcrumConfig(String transport, int ioThreads, List<ServiceConfig> services, TimeoutsConfig timeouts,
                             LimitsConfig limits, int retries, ProxyHeadersConfig proxyHeaders,
-                            ConnectionPoolConfig connectionPool, List<String> warnings, String bindHost) {
+                            ConnectionPoolConfig connectionPool, List<String> warnings, String bindHost,
+                            ResilienceConfig resilience) {
 
     public static final String TRANSPORT_AUTO = "auto";
     public static final String TRANSPORT_IO_URING = "io_uring";
@@ -66,6 +68,15 @@ public record FulcrumConfig(String transport, int ioThreads, List<ServiceConfig>
         Objects.requireNonNull(connectionPool, "connectionPool");
         warnings = List.copyOf(warnings);
         Objects.requireNonNull(bindHost, "bindHost");
+        Objects.requireNonNull(resilience, "resilience");
+    }
+
+    /** A configuration without resilience policy (no active health checks). */
+    public FulcrumConfig(String transport, int ioThreads, List<ServiceConfig> services, TimeoutsConfig timeouts,
+                         LimitsConfig limits, int retries, ProxyHeadersConfig proxyHeaders,
+                         ConnectionPoolConfig connectionPool, List<String> warnings, String bindHost) {
+        this(transport, ioThreads, services, timeouts, limits, retries, proxyHeaders, connectionPool, warnings,
+                bindHost, ResilienceConfig.DEFAULTS);
     }
 
     /**

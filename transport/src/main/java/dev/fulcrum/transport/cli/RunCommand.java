@@ -117,7 +117,7 @@ public final class RunCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--transport \"" + t + "\" (expected: auto, io_uring, epoll or nio)");
         }
         return new FulcrumConfig(t, threads, c.services(), c.timeouts(), c.limits(), c.retries(), c.proxyHeaders(),
-                c.connectionPool(), c.warnings(), c.bindHost());
+                c.connectionPool(), c.warnings(), c.bindHost(), c.resilience());
     }
 
     private static String describe(Throwable e) {

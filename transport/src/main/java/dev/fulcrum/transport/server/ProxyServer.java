@@ -2,6 +2,7 @@ package dev.fulcrum.transport.server;
 
 import dev.fulcrum.core.config.FulcrumConfig;
 import dev.fulcrum.core.route.RoutingTable;
+import dev.fulcrum.transport.health.HealthChecker;
 import dev.fulcrum.transport.io.TransportChooser;
 import dev.fulcrum.transport.io.TransportKind;
 import dev.fulcrum.transport.proxy.ProxyContext;
@@ -46,6 +47,7 @@ public final class ProxyServer implements AutoCloseable {
     private final ProxyContext context;
     private final List<Channel> listeners;
     private final int ioThreads;
+    private HealthChecker health;
     private boolean stopped;
 
     private ProxyServer(FulcrumConfig config, TransportKind transport, EventLoopGroup group, ProxyContext context,
@@ -68,6 +70,7 @@ public final class ProxyServer implements AutoCloseable {
         final TransportKind transport = TransportChooser.choose(config.transport());
         final int threads = config.ioThreads() > 0 ? config.ioThreads() : Runtime.getRuntime().availableProcessors();
         final EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads, transport.ioHandlerFactory());
+        HealthChecker health = null;
         try {
             final Map<EventLoop, UpstreamPool> pools = new HashMap<>();
             final long upstreamIdleNanos = TimeUnit.MILLISECONDS.toNanos(config.connectionPool().idleTimeoutMillis());
@@ -80,6 +83,10 @@ public final class ProxyServer implements AutoCloseable {
             }
             final ChannelGroup clients = new DefaultChannelGroup("fulcrum-clients", GlobalEventExecutor.INSTANCE);
             final ProxyContext context = new ProxyContext(config, RoutingTable.build(config), pools, clients);
+            // Before binding: backends checked before traffic are out of rotation until their first probe passes.
+            health = HealthChecker.create(context.routing(), config.resilience(), group,
+                    transport.socketChannelClass());
+            health.start();
             final ServerBootstrap bootstrap = new ServerBootstrap()
                     .group(group)
                     .channel(transport.serverChannelClass())
@@ -94,12 +101,16 @@ public final class ProxyServer implements AutoCloseable {
                 listeners.add(bootstrap.bind(config.bindHost(), port).sync().channel());
             }
             final ProxyServer server = new ProxyServer(config, transport, group, context, listeners, threads);
+            server.health = health;
             LOG.info("buffer allocator {}", ByteBufAllocator.DEFAULT.getClass().getSimpleName());
             for (String warning : config.warnings()) {
                 LOG.warn("config: {}", warning);
             }
             return server;
         } catch (InterruptedException | RuntimeException e) {
+            if (health != null) {
+                health.close();
+            }
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             throw e;
         }
@@ -115,6 +126,11 @@ public final class ProxyServer implements AutoCloseable {
 
     public ProxyContext context() {
         return context;
+    }
+
+    /** The active health checker (with no targets when no backend has a health check). */
+    public HealthChecker health() {
+        return health;
     }
 
     /** The bound listener addresses, in port order. */
@@ -150,6 +166,7 @@ public final class ProxyServer implements AutoCloseable {
             return 0;
         }
         stopped = true;
+        health.close();
         for (Channel listener : listeners) {
             listener.close().syncUninterruptibly();
         }

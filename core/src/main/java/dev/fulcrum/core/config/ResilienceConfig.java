@@ -1,0 +1,32 @@
+package dev.fulcrum.core.config;
+
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Health and resilience policy that is not part of routing: the effective active health check of every backend of
+ * every location.
+ *
+ * <p>Immutable.
+ *
+ * @param healthChecks effective health check per {@link #targetKey target}; a missing entry means disabled
+ */
+public record ResilienceConfig(Map<String, HealthCheckConfig> healthChecks) {
+
+    public static final ResilienceConfig DEFAULTS = new ResilienceConfig(Map.of());
+
+    public ResilienceConfig {
+        healthChecks = Map.copyOf(Objects.requireNonNull(healthChecks, "healthChecks"));
+    }
+
+    /** The key of one backend of one location of one service. */
+    public static String targetKey(String serviceName, String locationPath, String backendKey) {
+        return serviceName + '\u0000' + locationPath + '\u0000' + backendKey;
+    }
+
+    /** The effective health check of a backend of a location; {@link HealthCheckConfig#DISABLED} when none. */
+    public HealthCheckConfig healthCheck(String serviceName, String locationPath, String backendKey) {
+        final HealthCheckConfig config = healthChecks.get(targetKey(serviceName, locationPath, backendKey));
+        return config == null ? HealthCheckConfig.DISABLED : config;
+    }
+}

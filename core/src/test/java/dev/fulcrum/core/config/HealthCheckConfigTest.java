@@ -1,0 +1,127 @@
+package dev.fulcrum.core.config;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** health_check blocks: inheritance global -> service -> backend, defaults, and terraster's crash cases. */
+class HealthCheckConfigTest {
+    private static final String LAYERED = """
+            health_check:
+              type: http
+              path: /healthz
+              interval: 5s
+              timeout: 1s
+              expected_status: 200-399
+              thresholds: {healthy: 3, unhealthy: 2}
+            services:
+              - name: app
+                port: 8080
+                health_check:
+                  interval: 2s
+                  host: health.internal
+                locations:
+                  - path: /
+                    backends:
+                      - url: http://127.0.0.1:9001
+                      - url: http://127.0.0.1:9002
+                        health_check:
+                          type: tcp
+                          timeout: 300ms
+                          thresholds: {unhealthy: 7}
+                      - url: http://127.0.0.1:9003
+                        health_check: {enabled: false}
+              - name: plain
+                port: 8081
+                locations:
+                  - backends:
+                      - url: http://127.0.0.1:9004
+            """;
+
+    @Test
+    void everyFieldInheritsGlobalThenServiceThenBackend() throws ConfigException {
+        final ResilienceConfig r = ConfigLoader.parse(LAYERED, "c.yaml").resilience();
+
+        final HealthCheckConfig first = r.healthCheck("app", "/", "http://127.0.0.1:9001");
+        assertTrue(first.enabled());
+        assertEquals("http", first.type());
+        assertEquals("/healthz", first.path());
+        assertEquals(2_000, first.intervalMillis(), "service overrides global");
+        assertEquals(1_000, first.timeoutMillis(), "global kept");
+        assertEquals("health.internal", first.host());
+        assertEquals(200, first.expectedStatusMin());
+        assertEquals(399, first.expectedStatusMax());
+        assertEquals(3, first.healthyThreshold());
+        assertEquals(2, first.unhealthyThreshold());
+        assertTrue(first.checkBeforeTraffic());
+
+        final HealthCheckConfig second = r.healthCheck("app", "/", "http://127.0.0.1:9002");
+        assertEquals("tcp", second.type());
+        assertEquals(300, second.timeoutMillis(), "backend-level timeout honoured (terraster ignored it)");
+        assertEquals(2_000, second.intervalMillis());
+        assertEquals(3, second.healthyThreshold(), "unset threshold inherited");
+        assertEquals(7, second.unhealthyThreshold());
+
+        assertFalse(r.healthCheck("app", "/", "http://127.0.0.1:9003").enabled());
+        final HealthCheckConfig plain = r.healthCheck("plain", "/", "http://127.0.0.1:9004");
+        assertTrue(plain.enabled(), "the global block applies to services without one");
+        assertEquals(5_000, plain.intervalMillis());
+        assertNull(plain.host());
+    }
+
+    @Test
+    void noBlockAnywhereMeansNoActiveChecks() throws ConfigException {
+        final FulcrumConfig config = ConfigLoader.parse("backends:\n  - url: http://127.0.0.1:9001\n", "c.yaml");
+        assertFalse(config.resilience().healthCheck("default", "/", "http://127.0.0.1:9001").enabled());
+    }
+
+    @Test
+    void aServiceBlockWithoutTypeOrIntervalTakesDefaultsInsteadOfCrashing() throws ConfigException {
+        final String yaml = """
+                services:
+                  - name: app
+                    health_check:
+                      path: /up
+                    locations:
+                      - backends:
+                          - url: http://127.0.0.1:9001
+                """;
+        final HealthCheckConfig hc = ConfigLoader.parse(yaml, "c.yaml").resilience()
+                .healthCheck("app", "/", "http://127.0.0.1:9001");
+        assertEquals("http", hc.type());
+        assertEquals(HealthCheckConfig.DEFAULT_INTERVAL_MILLIS, hc.intervalMillis());
+        assertEquals(HealthCheckConfig.DEFAULT_HEALTHY_THRESHOLD, hc.healthyThreshold());
+    }
+
+    @Test
+    void shorthandBackendsTakeTheGlobalBlock() throws ConfigException {
+        final String yaml = "health_check: {type: tcp, interval: 1s}\nbackends:\n  - url: http://127.0.0.1:9001\n";
+        final HealthCheckConfig hc = ConfigLoader.parse(yaml, "c.yaml").resilience()
+                .healthCheck("default", "/", "http://127.0.0.1:9001");
+        assertEquals("tcp", hc.type());
+        assertEquals(1_000, hc.intervalMillis());
+    }
+
+    @Test
+    void badValuesNameFileLineAndKey() {
+        assertError("health_check: {interval: 0s}\nbackends:\n  - url: http://a:1\n", 1, "health_check.interval");
+        assertError("health_check:\n  type: grpc\nbackends:\n  - url: http://a:1\n", 2, "health_check.type");
+        assertError("health_check:\n  expected_status: 700\nbackends:\n  - url: http://a:1\n", 2,
+                "health_check.expected_status");
+        assertError("backends:\n  - url: http://a:1\n    health_check:\n      thresholds: {healthy: 0}\n", 4,
+                "backends[0].health_check.thresholds.healthy");
+        assertError("health_check:\n  path: health\nbackends:\n  - url: http://a:1\n", 2, "health_check.path");
+        assertError("health_check:\n  intervall: 1s\nbackends:\n  - url: http://a:1\n", 2,
+                "health_check.intervall");
+    }
+
+    private static void assertError(String yaml, int line, String keyPath) {
+        final ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse(yaml, "c.yaml"));
+        assertEquals(line, e.line(), e::getMessage);
+        assertEquals(keyPath, e.keyPath(), e::getMessage);
+    }
+}
