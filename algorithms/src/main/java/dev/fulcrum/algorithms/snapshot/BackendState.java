@@ -18,6 +18,7 @@ public final class BackendState {
     private static final VarHandle FAILURES;
     private static final VarHandle LATENCY_EWMA_NANOS;
     private static final VarHandle LATENCY_SAMPLED_AT_NANOS;
+    private static final VarHandle CONSECUTIVE_FAILURES;
 
     static {
         try {
@@ -28,6 +29,7 @@ public final class BackendState {
             FAILURES = lookup.findVarHandle(BackendState.class, "failures", long.class);
             LATENCY_EWMA_NANOS = lookup.findVarHandle(BackendState.class, "latencyEwmaNanos", long.class);
             LATENCY_SAMPLED_AT_NANOS = lookup.findVarHandle(BackendState.class, "latencySampledAtNanos", long.class);
+            CONSECUTIVE_FAILURES = lookup.findVarHandle(BackendState.class, "consecutiveFailures", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -48,6 +50,8 @@ public final class BackendState {
     private long latencyEwmaNanos;
     @SuppressWarnings("unused") // accessed through LATENCY_SAMPLED_AT_NANOS
     private long latencySampledAtNanos;
+    @SuppressWarnings("unused") // accessed through CONSECUTIVE_FAILURES
+    private int consecutiveFailures;
 
     /**
      * @param id      opaque stable identifier (used in cookies and metrics instead of the URL)
@@ -108,6 +112,29 @@ public final class BackendState {
     /** Counts an upstream failure (connect error, reset, timeout) charged to this backend. */
     public void recordFailure() {
         FAILURES.getAndAdd(this, 1L);
+        CONSECUTIVE_FAILURES.getAndAdd(this, 1);
+    }
+
+    /** Counts a 5xx response from this backend towards its run of consecutive failures (outlier detection). */
+    public void recordServerError() {
+        CONSECUTIVE_FAILURES.getAndAdd(this, 1);
+    }
+
+    /** Ends the run of consecutive failures. Writes only when there is a run, so healthy traffic shares no line. */
+    public void recordSuccess() {
+        if ((int) CONSECUTIVE_FAILURES.getOpaque(this) != 0) {
+            CONSECUTIVE_FAILURES.setOpaque(this, 0);
+        }
+    }
+
+    /** Upstream failures and 5xx responses since the last success; read by outlier detection. */
+    public int consecutiveFailuresOpaque() {
+        return (int) CONSECUTIVE_FAILURES.getOpaque(this);
+    }
+
+    /** Starts a new run (when an ejected backend returns). A concurrent failure may be lost; it is one count. */
+    public void resetConsecutiveFailures() {
+        CONSECUTIVE_FAILURES.setOpaque(this, 0);
     }
 
     /** Total slots ever acquired: requests sent or attempted towards this backend. */

@@ -34,7 +34,7 @@ final class HealthCheckParser {
             final ServiceConfig service = services.get(0);
             addBackends(loading, top.list("backends"), "backends", service, service.locations().get(0), global,
                     byTarget);
-            return new ResilienceConfig(byTarget);
+            return new ResilienceConfig(byTarget, OutlierParser.parse(loading, top, services, true));
         }
         final List<YamlNode> serviceNodes = top.list("services");
         for (int i = 0; i < serviceNodes.size(); i++) {
@@ -50,7 +50,7 @@ final class HealthCheckParser {
                         serviceLevel, byTarget);
             }
         }
-        return new ResilienceConfig(byTarget);
+        return new ResilienceConfig(byTarget, OutlierParser.parse(loading, top, services, false));
     }
 
     private static void addBackends(Fields.Loading loading, List<YamlNode> nodes, String path, ServiceConfig service,

@@ -5,18 +5,27 @@ import java.util.Objects;
 
 /**
  * Health and resilience policy that is not part of routing: the effective active health check of every backend of
- * every location.
+ * every location, and each service's outlier detection.
  *
  * <p>Immutable.
  *
- * @param healthChecks effective health check per {@link #targetKey target}; a missing entry means disabled
+ * @param healthChecks     effective health check per {@link #targetKey target}; a missing entry means disabled
+ * @param outlierByService outlier detection per service name; a missing entry means disabled
  */
-public record ResilienceConfig(Map<String, HealthCheckConfig> healthChecks) {
+public record ResilienceConfig(Map<String, HealthCheckConfig> healthChecks,
+                               Map<String, OutlierConfig> outlierByService) {
 
-    public static final ResilienceConfig DEFAULTS = new ResilienceConfig(Map.of());
+    public static final ResilienceConfig DEFAULTS = new ResilienceConfig(Map.of(), Map.of());
 
     public ResilienceConfig {
         healthChecks = Map.copyOf(Objects.requireNonNull(healthChecks, "healthChecks"));
+        outlierByService = Map.copyOf(Objects.requireNonNull(outlierByService, "outlierByService"));
+    }
+
+    /** A service's outlier detection; {@link OutlierConfig#DISABLED} when none is configured. */
+    public OutlierConfig outlier(String serviceName) {
+        final OutlierConfig config = outlierByService.get(serviceName);
+        return config == null ? OutlierConfig.DISABLED : config;
     }
 
     /** The key of one backend of one location of one service. */

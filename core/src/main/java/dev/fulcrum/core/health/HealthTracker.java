@@ -21,6 +21,7 @@ public final class HealthTracker {
     private final int unhealthyThreshold;
     private boolean healthy;
     private boolean probed;
+    private boolean passed;
     private int successes;
     private int failures;
 
@@ -28,6 +29,12 @@ public final class HealthTracker {
         this.healthyThreshold = config.healthyThreshold();
         this.unhealthyThreshold = config.unhealthyThreshold();
         this.healthy = !config.checkBeforeTraffic();
+        this.passed = healthy;
+    }
+
+    /** True once the backend has been healthy at least once (always, when not checked before traffic). */
+    public boolean hasPassed() {
+        return passed;
     }
 
     /** The current verdict. */
@@ -44,6 +51,7 @@ public final class HealthTracker {
             successes++;
             if (!healthy && (first || successes >= healthyThreshold)) {
                 healthy = true;
+                passed = true;
                 return BECAME_HEALTHY;
             }
         } else {

@@ -588,6 +588,12 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
         releaseSlot();
         if (served != null) {
             location.pool().selector().onResponse(served, System.nanoTime() - upstreamStartNanos, responseStatus < 500);
+            // Outlier detection counts runs of upstream 5xx; Fulcrum's own 503/429 never reach this point.
+            if (responseStatus >= 500) {
+                served.recordServerError();
+            } else {
+                served.recordSuccess();
+            }
         }
         final UpstreamConnection connection = upstream;
         upstream = null;
