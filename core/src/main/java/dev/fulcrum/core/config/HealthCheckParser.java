@@ -34,7 +34,9 @@ final class HealthCheckParser {
             final ServiceConfig service = services.get(0);
             addBackends(loading, top.list("backends"), "backends", service, service.locations().get(0), global,
                     byTarget);
-            return new ResilienceConfig(byTarget, OutlierParser.parse(loading, top, services, true));
+            return new ResilienceConfig(byTarget, OutlierParser.parse(loading, top, services, true),
+                    ServicePolicyParser.byService(loading, top, services, true, CircuitBreakerConfig.DISABLED,
+                            ServicePolicyParser::breaker));
         }
         final List<YamlNode> serviceNodes = top.list("services");
         for (int i = 0; i < serviceNodes.size(); i++) {
@@ -50,7 +52,9 @@ final class HealthCheckParser {
                         serviceLevel, byTarget);
             }
         }
-        return new ResilienceConfig(byTarget, OutlierParser.parse(loading, top, services, false));
+        return new ResilienceConfig(byTarget, OutlierParser.parse(loading, top, services, false),
+                ServicePolicyParser.byService(loading, top, services, false, CircuitBreakerConfig.DISABLED,
+                        ServicePolicyParser::breaker));
     }
 
     private static void addBackends(Fields.Loading loading, List<YamlNode> nodes, String path, ServiceConfig service,

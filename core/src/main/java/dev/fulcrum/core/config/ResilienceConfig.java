@@ -11,15 +11,24 @@ import java.util.Objects;
  *
  * @param healthChecks     effective health check per {@link #targetKey target}; a missing entry means disabled
  * @param outlierByService outlier detection per service name; a missing entry means disabled
+ * @param breakerByService circuit breaker per service name; a missing entry means disabled
  */
 public record ResilienceConfig(Map<String, HealthCheckConfig> healthChecks,
-                               Map<String, OutlierConfig> outlierByService) {
+                               Map<String, OutlierConfig> outlierByService,
+                               Map<String, CircuitBreakerConfig> breakerByService) {
 
-    public static final ResilienceConfig DEFAULTS = new ResilienceConfig(Map.of(), Map.of());
+    public static final ResilienceConfig DEFAULTS = new ResilienceConfig(Map.of(), Map.of(), Map.of());
 
     public ResilienceConfig {
         healthChecks = Map.copyOf(Objects.requireNonNull(healthChecks, "healthChecks"));
         outlierByService = Map.copyOf(Objects.requireNonNull(outlierByService, "outlierByService"));
+        breakerByService = Map.copyOf(Objects.requireNonNull(breakerByService, "breakerByService"));
+    }
+
+    /** A service's circuit breaker; {@link CircuitBreakerConfig#DISABLED} when none is configured. */
+    public CircuitBreakerConfig breaker(String serviceName) {
+        final CircuitBreakerConfig config = breakerByService.get(serviceName);
+        return config == null ? CircuitBreakerConfig.DISABLED : config;
     }
 
     /** A service's outlier detection; {@link OutlierConfig#DISABLED} when none is configured. */

@@ -1,6 +1,7 @@
 package dev.fulcrum.transport.proxy;
 
 import dev.fulcrum.core.config.FulcrumConfig;
+import dev.fulcrum.core.resilience.CircuitBreakers;
 import dev.fulcrum.core.route.RoutingTable;
 import dev.fulcrum.transport.upstream.UpstreamPool;
 import io.netty.channel.EventLoop;
@@ -27,6 +28,7 @@ public final class ProxyContext {
     private final long responseTimeoutNanos;
     private final long clientIdleTimeoutNanos;
     private final long timerTickNanos;
+    private final CircuitBreakers circuitBreakers;
     private volatile RoutingTable routing;
     private volatile boolean draining;
 
@@ -35,6 +37,7 @@ public final class ProxyContext {
         this.config = config;
         this.routing = routing;
         this.proxyHeaders = new ProxyHeaders(config.proxyHeaders());
+        this.circuitBreakers = CircuitBreakers.build(routing, config.resilience());
         this.poolsByLoop = Map.copyOf(poolsByLoop);
         this.clientChannels = clientChannels;
         this.requestHeaderTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(config.timeouts().requestHeaderTimeoutMillis());
@@ -57,6 +60,11 @@ public final class ProxyContext {
     /** Swaps the routing table; in-flight exchanges keep the location they resolved. */
     public void routing(RoutingTable next) {
         this.routing = next;
+    }
+
+    /** Per-backend circuit breakers of the initial routing table. */
+    public CircuitBreakers circuitBreakers() {
+        return circuitBreakers;
     }
 
     public ProxyHeaders proxyHeaders() {

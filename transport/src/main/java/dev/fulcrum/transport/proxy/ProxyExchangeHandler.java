@@ -5,6 +5,8 @@ import dev.fulcrum.algorithms.snapshot.BackendSnapshot;
 import dev.fulcrum.algorithms.snapshot.BackendState;
 import dev.fulcrum.core.config.LimitsConfig;
 import dev.fulcrum.core.pool.ServerPool;
+import dev.fulcrum.core.resilience.CircuitBreaker;
+import dev.fulcrum.core.resilience.CircuitBreakers;
 import dev.fulcrum.core.route.Location;
 import dev.fulcrum.core.route.VirtualHosts;
 import dev.fulcrum.transport.upstream.UpstreamConnection;
@@ -65,6 +67,7 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
     private final ProxyContext context;
     private final LimitsConfig limits;
     private final int retries;
+    private final CircuitBreakers breakers;
     private final ArrayDeque<Object> queued = new ArrayDeque<>(4);
     private final ArrayDeque<HttpContent> pendingBody = new ArrayDeque<>(4);
     private final ChannelFutureListener connectListener = this::onConnectComplete;
@@ -97,6 +100,9 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
     private long requestBodyBytes;
     private BackendState backend;
     private boolean slotHeld;
+    /** The breaker of the current try's backend, until its outcome is reported; null when none. */
+    private CircuitBreaker breaker;
+    private boolean breakerProbe;
     private BackendState[] tried = new BackendState[4];
     private int tries;
     private ChannelFuture pendingConnect;
@@ -118,6 +124,7 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
         this.context = context;
         this.limits = context.config().limits();
         this.retries = context.config().retries();
+        this.breakers = context.circuitBreakers();
     }
 
     /** True while a request is being served; read by the draining thread. */
@@ -373,17 +380,26 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
         final BackendSnapshot snapshot = serverPool.snapshot();
         final Selector selector = serverPool.selector();
         int index = Selector.NO_BACKEND;
+        boolean circuitOpen = false;
         for (int attempt = 0; attempt <= snapshot.size(); attempt++) {
             index = ServerPool.selectAndAcquire(snapshot, selector, requestKey);
-            if (index < 0 || !wasTried(snapshot.state(index))) {
+            if (index < 0) {
                 break;
             }
-            // A retry must go elsewhere; give the slot back and ask again.
+            if (!wasTried(snapshot.state(index))) {
+                if (admittedByBreaker(snapshot.state(index))) {
+                    break;
+                }
+                circuitOpen = true;
+            }
+            // A retry must go elsewhere, and an open circuit takes nothing; give the slot back and ask again.
             snapshot.state(index).release();
             index = Selector.NO_BACKEND;
         }
         if (index < 0) {
-            if (tries > 0) {
+            if (circuitOpen && tries == 0) {
+                respondError(HttpResponseStatus.SERVICE_UNAVAILABLE, "circuit open", bodyPending());
+            } else if (tries > 0) {
                 respondError(HttpResponseStatus.BAD_GATEWAY, "upstream connect failed", bodyPending());
             } else {
                 respondError(HttpResponseStatus.SERVICE_UNAVAILABLE, "no live backend", bodyPending());
@@ -401,6 +417,40 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
             final ChannelFuture connect = pool.connect(backend);
             pendingConnect = connect;
             connect.addListener(connectListener);
+        }
+    }
+
+    /** Asks the backend's circuit breaker; remembers it for the outcome when admitted. */
+    private boolean admittedByBreaker(BackendState state) {
+        if (breakers.isEmpty()) {
+            return true;
+        }
+        final CircuitBreaker candidate = breakers.get(state);
+        if (candidate == null) {
+            return true;
+        }
+        final int verdict = candidate.tryAcquire(System.nanoTime());
+        if (verdict == CircuitBreaker.REJECT) {
+            return false;
+        }
+        breaker = candidate;
+        breakerProbe = verdict == CircuitBreaker.ADMIT_PROBE;
+        return true;
+    }
+
+    /** Reports the current try's outcome to its breaker once: 1 success, -1 failure, 0 no outcome. */
+    private void settleBreaker(int outcome) {
+        final CircuitBreaker b = breaker;
+        if (b == null) {
+            return;
+        }
+        breaker = null;
+        if (outcome > 0) {
+            b.onSuccess(breakerProbe);
+        } else if (outcome < 0) {
+            b.onFailure(breakerProbe, System.nanoTime());
+        } else {
+            b.abandon(breakerProbe);
         }
     }
 
@@ -470,6 +520,7 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
         if (backend != null) {
             backend.recordFailure();
         }
+        settleBreaker(-1);
         releaseSlot();
         final boolean replayable = !bodyBytesSent;
         if (replayable && tries <= retries && phase == ACTIVE) {
@@ -577,6 +628,7 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
             if (backend != null) {
                 backend.recordFailure();
             }
+            settleBreaker(-1);
             releaseSlot();
             closeClient();
         }
@@ -585,6 +637,7 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
     private void completeExchange() {
         responseComplete = true;
         final BackendState served = backend;
+        settleBreaker(responseStatus >= 500 ? -1 : 1);
         releaseSlot();
         if (served != null) {
             location.pool().selector().onResponse(served, System.nanoTime() - upstreamStartNanos, responseStatus < 500);
@@ -746,6 +799,7 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
             if (backend != null) {
                 backend.recordFailure();
             }
+            settleBreaker(-1);
             LOG.info("request {} {} {}: no response from {} within {} ms", requestId(), request.method(),
                     request.uri(), backend == null ? "?" : backend.address(),
                     TimeUnit.NANOSECONDS.toMillis(context.responseTimeoutNanos()));
@@ -763,6 +817,7 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
     // -------------------------------------------------------------------------------------------- clean-up
 
     private void releaseSlot() {
+        settleBreaker(0);
         if (slotHeld) {
             slotHeld = false;
             backend.release();
