@@ -27,7 +27,8 @@ import java.util.Set;
 public final class ConfigLoader {
     private static final Set<String> ROOT_KEYS = Set.of("transport", "io_threads", "bind", "retries", "timeouts",
             "limits", "proxy_headers", "connection_pool", "port", "host", "algorithm", "backends", "services",
-            HealthCheckParser.KEY, OutlierParser.KEY, ServicePolicyParser.CIRCUIT_BREAKER);
+            HealthCheckParser.KEY, OutlierParser.KEY, ServicePolicyParser.CIRCUIT_BREAKER,
+            ServicePolicyParser.RATE_LIMIT, HealthCheckParser.TRUSTED_PROXIES);
     private static final Set<String> ROOT_NOT_BUILT = Set.of("middleware", "tls", "certmanager",
             "plugin_directory", "http_port", "https_port");
     private static final Set<String> TIMEOUT_KEYS =
@@ -39,7 +40,8 @@ public final class ConfigLoader {
     private static final Set<String> POOL_KEYS = Set.of("max_idle", "idle_timeout");
     private static final Set<String> POOL_NOT_BUILT = Set.of("max_open");
     private static final Set<String> SERVICE_KEYS = Set.of("name", "host", "port", "locations",
-            HealthCheckParser.KEY, OutlierParser.KEY, ServicePolicyParser.CIRCUIT_BREAKER);
+            HealthCheckParser.KEY, OutlierParser.KEY, ServicePolicyParser.CIRCUIT_BREAKER,
+            ServicePolicyParser.RATE_LIMIT);
     private static final Set<String> SERVICE_NOT_BUILT = Set.of("tls", "http_redirect", "redirect_port",
             "middleware", "log_name", "log_options", "headers", "plugin_disabled");
     private static final Set<String> LOCATION_KEYS = Set.of("path", "rewrite", "redirect", "lb_policy", "backends");

@@ -120,6 +120,11 @@ final class Fields {
                 entry.value().describe() + " (expected: " + expected + ")");
     }
 
+    /** An error at a line inside this mapping (a list item, say). */
+    ConfigException loadingError(int line, String keyPath, String reason) {
+        return loading.error(line, keyPath, reason);
+    }
+
     void warn(String key, String message) {
         loading.warn(lineOf(key), path(key), message);
     }

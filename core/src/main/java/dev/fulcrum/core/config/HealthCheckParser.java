@@ -16,6 +16,7 @@ import java.util.Set;
  */
 final class HealthCheckParser {
     static final String KEY = "health_check";
+    static final String TRUSTED_PROXIES = "trusted_proxies";
     private static final Set<String> KEYS = Set.of("enabled", "type", "path", "expected_status", "host", "interval",
             "timeout", "thresholds", "jitter_percent", "check_before_traffic");
     /** Probes of https backends use plain TCP or HTTP until upstream TLS exists; the key is kept for terraster. */
@@ -34,9 +35,7 @@ final class HealthCheckParser {
             final ServiceConfig service = services.get(0);
             addBackends(loading, top.list("backends"), "backends", service, service.locations().get(0), global,
                     byTarget);
-            return new ResilienceConfig(byTarget, OutlierParser.parse(loading, top, services, true),
-                    ServicePolicyParser.byService(loading, top, services, true, CircuitBreakerConfig.DISABLED,
-                            ServicePolicyParser::breaker));
+            return resilience(loading, top, services, true, byTarget);
         }
         final List<YamlNode> serviceNodes = top.list("services");
         for (int i = 0; i < serviceNodes.size(); i++) {
@@ -52,9 +51,33 @@ final class HealthCheckParser {
                         serviceLevel, byTarget);
             }
         }
-        return new ResilienceConfig(byTarget, OutlierParser.parse(loading, top, services, false),
-                ServicePolicyParser.byService(loading, top, services, false, CircuitBreakerConfig.DISABLED,
-                        ServicePolicyParser::breaker));
+        return resilience(loading, top, services, false, byTarget);
+    }
+
+    private static ResilienceConfig resilience(Fields.Loading loading, Fields top, List<ServiceConfig> services,
+                                               boolean shorthand, Map<String, HealthCheckConfig> byTarget)
+            throws ConfigException {
+        return new ResilienceConfig(byTarget, OutlierParser.parse(loading, top, services, shorthand),
+                ServicePolicyParser.byService(loading, top, services, shorthand, CircuitBreakerConfig.DISABLED,
+                        ServicePolicyParser::breaker),
+                ServicePolicyParser.byService(loading, top, services, shorthand, RateLimitConfig.DISABLED,
+                        ServicePolicyParser::rateLimit),
+                trustedProxies(top));
+    }
+
+    private static List<String> trustedProxies(Fields top) throws ConfigException {
+        final List<YamlNode> nodes = top.list(TRUSTED_PROXIES);
+        final List<String> cidrs = new java.util.ArrayList<>(nodes.size());
+        for (YamlNode node : nodes) {
+            final Object value = node instanceof YamlNode.ScalarNode ? ((YamlNode.ScalarNode) node).value() : null;
+            final String cidr = value == null ? null : value.toString().trim();
+            if (cidr == null || !dev.fulcrum.core.resilience.Cidr.isValid(cidr)) {
+                throw top.loadingError(node.line(), top.path(TRUSTED_PROXIES),
+                        node.describe() + " (expected: an address or CIDR such as 10.0.0.0/8 or ::1/128)");
+            }
+            cidrs.add(cidr);
+        }
+        return cidrs;
     }
 
     private static void addBackends(Fields.Loading loading, List<YamlNode> nodes, String path, ServiceConfig service,

@@ -1,5 +1,6 @@
 package dev.fulcrum.core.config;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -12,17 +13,30 @@ import java.util.Objects;
  * @param healthChecks     effective health check per {@link #targetKey target}; a missing entry means disabled
  * @param outlierByService outlier detection per service name; a missing entry means disabled
  * @param breakerByService circuit breaker per service name; a missing entry means disabled
+ * @param rateLimitByService per-client rate limit per service name; a missing entry means disabled
+ * @param trustedProxies   CIDRs of proxies whose X-Forwarded-For is believed when finding the client address
  */
 public record ResilienceConfig(Map<String, HealthCheckConfig> healthChecks,
                                Map<String, OutlierConfig> outlierByService,
-                               Map<String, CircuitBreakerConfig> breakerByService) {
+                               Map<String, CircuitBreakerConfig> breakerByService,
+                               Map<String, RateLimitConfig> rateLimitByService,
+                               List<String> trustedProxies) {
 
-    public static final ResilienceConfig DEFAULTS = new ResilienceConfig(Map.of(), Map.of(), Map.of());
+    public static final ResilienceConfig DEFAULTS =
+            new ResilienceConfig(Map.of(), Map.of(), Map.of(), Map.of(), List.of());
 
     public ResilienceConfig {
         healthChecks = Map.copyOf(Objects.requireNonNull(healthChecks, "healthChecks"));
         outlierByService = Map.copyOf(Objects.requireNonNull(outlierByService, "outlierByService"));
         breakerByService = Map.copyOf(Objects.requireNonNull(breakerByService, "breakerByService"));
+        rateLimitByService = Map.copyOf(Objects.requireNonNull(rateLimitByService, "rateLimitByService"));
+        trustedProxies = List.copyOf(trustedProxies);
+    }
+
+    /** A service's rate limit; {@link RateLimitConfig#DISABLED} when none is configured. */
+    public RateLimitConfig rateLimit(String serviceName) {
+        final RateLimitConfig config = rateLimitByService.get(serviceName);
+        return config == null ? RateLimitConfig.DISABLED : config;
     }
 
     /** A service's circuit breaker; {@link CircuitBreakerConfig#DISABLED} when none is configured. */

@@ -14,6 +14,9 @@ import java.util.Set;
  */
 final class ServicePolicyParser {
     static final String CIRCUIT_BREAKER = "circuit_breaker";
+    static final String RATE_LIMIT = "rate_limit";
+    private static final Set<String> RATE_LIMIT_KEYS =
+            Set.of("enabled", "requests_per_second", "burst", "per_service", "max_clients");
     private static final Set<String> BREAKER_KEYS =
             Set.of("enabled", "failure_threshold", "reset_timeout", "half_open_requests");
 
@@ -52,5 +55,30 @@ final class ServicePolicyParser {
                 f.integer("failure_threshold", inherited.failureThreshold(), 1, 1_000_000, "an integer >= 1"),
                 f.durationMillis("reset_timeout", inherited.resetTimeoutMillis()),
                 f.integer("half_open_requests", inherited.halfOpenRequests(), 1, 1_000_000, "an integer >= 1"));
+    }
+
+    static RateLimitConfig rateLimit(Fields.Loading loading, Fields owner, RateLimitConfig inherited)
+            throws ConfigException {
+        final YamlNode node = owner.node(RATE_LIMIT);
+        if (node == null) {
+            return inherited;
+        }
+        final Fields f = Fields.of(loading, node, owner.path(RATE_LIMIT), RATE_LIMIT_KEYS, Set.of());
+        double rate = inherited.requestsPerSecond();
+        final YamlNode.Entry rateEntry = f.entry("requests_per_second");
+        if (rateEntry != null) {
+            final Object value = rateEntry.value() instanceof YamlNode.ScalarNode
+                    ? ((YamlNode.ScalarNode) rateEntry.value()).value() : null;
+            if (!(value instanceof Number) || !(((Number) value).doubleValue() > 0)
+                    || ((Number) value).doubleValue() > 1e9) {
+                throw f.invalid(rateEntry, "a number of requests per second > 0, e.g. 20 or 0.5");
+            }
+            rate = ((Number) value).doubleValue();
+        }
+        // A service's own block gets its own counts unless it says otherwise.
+        final boolean perService = f.bool("per_service", owner.path().startsWith("services["));
+        return new RateLimitConfig(f.bool("enabled", true), rate,
+                f.integer("burst", inherited.burst(), 1, 1_000_000_000, "an integer >= 1"), perService,
+                f.integer("max_clients", inherited.maxClients(), 16, 1 << 26, "an integer 16.." + (1 << 26)));
     }
 }

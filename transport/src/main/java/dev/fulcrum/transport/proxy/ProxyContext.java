@@ -2,6 +2,7 @@ package dev.fulcrum.transport.proxy;
 
 import dev.fulcrum.core.config.FulcrumConfig;
 import dev.fulcrum.core.resilience.CircuitBreakers;
+import dev.fulcrum.core.resilience.RateLimiters;
 import dev.fulcrum.core.route.RoutingTable;
 import dev.fulcrum.transport.upstream.UpstreamPool;
 import io.netty.channel.EventLoop;
@@ -29,6 +30,7 @@ public final class ProxyContext {
     private final long clientIdleTimeoutNanos;
     private final long timerTickNanos;
     private final CircuitBreakers circuitBreakers;
+    private final RateLimiters rateLimiters;
     private volatile RoutingTable routing;
     private volatile boolean draining;
 
@@ -38,6 +40,7 @@ public final class ProxyContext {
         this.routing = routing;
         this.proxyHeaders = new ProxyHeaders(config.proxyHeaders());
         this.circuitBreakers = CircuitBreakers.build(routing, config.resilience());
+        this.rateLimiters = RateLimiters.build(routing, config.resilience());
         this.poolsByLoop = Map.copyOf(poolsByLoop);
         this.clientChannels = clientChannels;
         this.requestHeaderTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(config.timeouts().requestHeaderTimeoutMillis());
@@ -60,6 +63,11 @@ public final class ProxyContext {
     /** Swaps the routing table; in-flight exchanges keep the location they resolved. */
     public void routing(RoutingTable next) {
         this.routing = next;
+    }
+
+    /** Per-client rate limiters of the initial routing table's locations. */
+    public RateLimiters rateLimiters() {
+        return rateLimiters;
     }
 
     /** Per-backend circuit breakers of the initial routing table. */

@@ -7,6 +7,9 @@ import dev.fulcrum.core.config.LimitsConfig;
 import dev.fulcrum.core.pool.ServerPool;
 import dev.fulcrum.core.resilience.CircuitBreaker;
 import dev.fulcrum.core.resilience.CircuitBreakers;
+import dev.fulcrum.core.resilience.ClientAddress;
+import dev.fulcrum.core.resilience.ClientRateLimiter;
+import dev.fulcrum.core.resilience.RateLimiters;
 import dev.fulcrum.core.route.Location;
 import dev.fulcrum.core.route.VirtualHosts;
 import dev.fulcrum.transport.upstream.UpstreamConnection;
@@ -68,6 +71,7 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
     private final LimitsConfig limits;
     private final int retries;
     private final CircuitBreakers breakers;
+    private final RateLimiters rateLimiters;
     private final ArrayDeque<Object> queued = new ArrayDeque<>(4);
     private final ArrayDeque<HttpContent> pendingBody = new ArrayDeque<>(4);
     private final ChannelFutureListener connectListener = this::onConnectComplete;
@@ -77,6 +81,9 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
     private NettyRequestKey requestKey;
     private String clientIp;
     private int localPort;
+    /** The peer's rate-limit key, and whether its X-Forwarded-For may name the client instead. */
+    private long peerKey;
+    private boolean peerTrusted;
     private long connectionId;
     private long requestSeq;
     private ScheduledFuture<?> ticker;
@@ -125,6 +132,7 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
         this.limits = context.config().limits();
         this.retries = context.config().retries();
         this.breakers = context.circuitBreakers();
+        this.rateLimiters = context.rateLimiters();
     }
 
     /** True while a request is being served; read by the draining thread. */
@@ -147,6 +155,11 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
             final InetAddress address = ((InetSocketAddress) remote).getAddress();
             clientIp = address == null ? ((InetSocketAddress) remote).getHostString() : address.getHostAddress();
             requestKey = new NettyRequestKey(address == null ? clientIp.hashCode() : Arrays.hashCode(address.getAddress()));
+            if (address != null && !rateLimiters.isEmpty()) {
+                final byte[] bytes = address.getAddress();
+                peerKey = ClientAddress.keyOf(bytes);
+                peerTrusted = rateLimiters.clientAddress().isTrusted(bytes);
+            }
         } else {
             clientIp = "unknown";
             requestKey = new NettyRequestKey(0L);
@@ -311,6 +324,9 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
             respondRedirect(location.redirect(), hasBody(req));
             return;
         }
+        if (!rateLimiters.isEmpty() && overRateLimit(req)) {
+            return;
+        }
         final long contentLength = HttpUtil.getContentLength(req, -1L);
         if (contentLength > limits.maxBodyBytes()) {
             respondError(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "request body too large", true);
@@ -328,6 +344,28 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
         context.proxyHeaders().prepareRequest(req, clientIp);
         requestKey.reset(req);
         selectBackendAndConnect();
+    }
+
+    /** Answers 429 with Retry-After when the client is over its location's rate; true when it did. */
+    private boolean overRateLimit(HttpRequest req) {
+        final ClientRateLimiter limiter = rateLimiters.get(location);
+        if (limiter == null || peerKey == 0L) {
+            return false;
+        }
+        final long client = peerTrusted
+                ? rateLimiters.clientAddress().clientKey(peerKey, req.headers().get(ProxyHeaders.X_FORWARDED_FOR))
+                : peerKey;
+        final long waitNanos = limiter.acquire(client, System.nanoTime());
+        if (waitNanos == 0) {
+            return false;
+        }
+        final boolean close = !keepAlive || hasBody(req) || context.isDraining();
+        final HttpResponse response = GeneratedResponse.error(ctx.alloc(), HttpResponseStatus.TOO_MANY_REQUESTS,
+                "rate limit exceeded", requestId(), headRequest, close, context.proxyHeaders().proxyByLabel());
+        response.headers().setInt(HttpHeaderNames.RETRY_AFTER,
+                (int) Math.max(1L, (waitNanos + 999_999_999L) / 1_000_000_000L));
+        sendGenerated(response, close);
+        return true;
     }
 
     /** Body bytes of the current request may still arrive: the connection cannot carry another request. */
