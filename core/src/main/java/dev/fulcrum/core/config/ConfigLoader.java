@@ -28,7 +28,7 @@ public final class ConfigLoader {
     private static final Set<String> ROOT_KEYS = Set.of("transport", "io_threads", "bind", "retries", "timeouts",
             "limits", "proxy_headers", "connection_pool", "port", "host", "algorithm", "backends", "services",
             HealthCheckParser.KEY, OutlierParser.KEY, ServicePolicyParser.CIRCUIT_BREAKER,
-            ServicePolicyParser.RATE_LIMIT, HealthCheckParser.TRUSTED_PROXIES);
+            ServicePolicyParser.RATE_LIMIT, HealthCheckParser.TRUSTED_PROXIES, HealthCheckParser.RETRY_BUDGET);
     private static final Set<String> ROOT_NOT_BUILT = Set.of("middleware", "tls", "certmanager",
             "plugin_directory", "http_port", "https_port");
     private static final Set<String> TIMEOUT_KEYS =

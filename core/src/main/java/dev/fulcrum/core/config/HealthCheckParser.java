@@ -17,6 +17,9 @@ import java.util.Set;
 final class HealthCheckParser {
     static final String KEY = "health_check";
     static final String TRUSTED_PROXIES = "trusted_proxies";
+    static final String RETRY_BUDGET = "retry_budget";
+    private static final Set<String> RETRY_BUDGET_KEYS =
+            Set.of("budget_percent", "min_retry_concurrency", "per_try_timeout");
     private static final Set<String> KEYS = Set.of("enabled", "type", "path", "expected_status", "host", "interval",
             "timeout", "thresholds", "jitter_percent", "check_before_traffic");
     /** Probes of https backends use plain TCP or HTTP until upstream TLS exists; the key is kept for terraster. */
@@ -62,7 +65,20 @@ final class HealthCheckParser {
                         ServicePolicyParser::breaker),
                 ServicePolicyParser.byService(loading, top, services, shorthand, RateLimitConfig.DISABLED,
                         ServicePolicyParser::rateLimit),
-                trustedProxies(top));
+                trustedProxies(top), retryBudget(loading, top));
+    }
+
+    private static RetryBudgetConfig retryBudget(Fields.Loading loading, Fields top) throws ConfigException {
+        final YamlNode node = top.node(RETRY_BUDGET);
+        if (node == null) {
+            return RetryBudgetConfig.DEFAULTS;
+        }
+        final Fields f = Fields.of(loading, node, RETRY_BUDGET, RETRY_BUDGET_KEYS, Set.of());
+        return new RetryBudgetConfig(
+                f.integer("budget_percent", RetryBudgetConfig.DEFAULT_BUDGET_PERCENT, 0, 100, "an integer 0..100"),
+                f.integer("min_retry_concurrency", RetryBudgetConfig.DEFAULT_MIN_RETRY_CONCURRENCY, 0,
+                        1_000_000, "an integer >= 0"),
+                f.has("per_try_timeout") ? f.durationMillis("per_try_timeout", 0) : 0);
     }
 
     private static List<String> trustedProxies(Fields top) throws ConfigException {

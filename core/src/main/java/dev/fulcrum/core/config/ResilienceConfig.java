@@ -15,15 +15,17 @@ import java.util.Objects;
  * @param breakerByService circuit breaker per service name; a missing entry means disabled
  * @param rateLimitByService per-client rate limit per service name; a missing entry means disabled
  * @param trustedProxies   CIDRs of proxies whose X-Forwarded-For is believed when finding the client address
+ * @param retryBudget      the retry budget of every pool, and the per-try timeout
  */
 public record ResilienceConfig(Map<String, HealthCheckConfig> healthChecks,
                                Map<String, OutlierConfig> outlierByService,
                                Map<String, CircuitBreakerConfig> breakerByService,
                                Map<String, RateLimitConfig> rateLimitByService,
-                               List<String> trustedProxies) {
+                               List<String> trustedProxies,
+                               RetryBudgetConfig retryBudget) {
 
     public static final ResilienceConfig DEFAULTS =
-            new ResilienceConfig(Map.of(), Map.of(), Map.of(), Map.of(), List.of());
+            new ResilienceConfig(Map.of(), Map.of(), Map.of(), Map.of(), List.of(), RetryBudgetConfig.DEFAULTS);
 
     public ResilienceConfig {
         healthChecks = Map.copyOf(Objects.requireNonNull(healthChecks, "healthChecks"));
@@ -31,6 +33,7 @@ public record ResilienceConfig(Map<String, HealthCheckConfig> healthChecks,
         breakerByService = Map.copyOf(Objects.requireNonNull(breakerByService, "breakerByService"));
         rateLimitByService = Map.copyOf(Objects.requireNonNull(rateLimitByService, "rateLimitByService"));
         trustedProxies = List.copyOf(trustedProxies);
+        Objects.requireNonNull(retryBudget, "retryBudget");
     }
 
     /** A service's rate limit; {@link RateLimitConfig#DISABLED} when none is configured. */

@@ -3,6 +3,7 @@ package dev.fulcrum.transport.proxy;
 import dev.fulcrum.core.config.FulcrumConfig;
 import dev.fulcrum.core.resilience.CircuitBreakers;
 import dev.fulcrum.core.resilience.RateLimiters;
+import dev.fulcrum.core.resilience.RetryBudgets;
 import dev.fulcrum.core.route.RoutingTable;
 import dev.fulcrum.transport.upstream.UpstreamPool;
 import io.netty.channel.EventLoop;
@@ -31,6 +32,8 @@ public final class ProxyContext {
     private final long timerTickNanos;
     private final CircuitBreakers circuitBreakers;
     private final RateLimiters rateLimiters;
+    private final RetryBudgets retryBudgets;
+    private final long perTryTimeoutNanos;
     private volatile RoutingTable routing;
     private volatile boolean draining;
 
@@ -41,6 +44,8 @@ public final class ProxyContext {
         this.proxyHeaders = new ProxyHeaders(config.proxyHeaders());
         this.circuitBreakers = CircuitBreakers.build(routing, config.resilience());
         this.rateLimiters = RateLimiters.build(routing, config.resilience());
+        this.retryBudgets = RetryBudgets.build(routing, config.resilience().retryBudget());
+        this.perTryTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(retryBudgets.perTryTimeoutMillis());
         this.poolsByLoop = Map.copyOf(poolsByLoop);
         this.clientChannels = clientChannels;
         this.requestHeaderTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(config.timeouts().requestHeaderTimeoutMillis());
@@ -48,7 +53,10 @@ public final class ProxyContext {
         this.clientIdleTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(config.timeouts().clientIdleTimeoutMillis());
         // One periodic check per connection enforces all three client-side deadlines; a tick of half the shortest
         // timeout bounds the lateness of any of them, and 1 s caps it for long timeouts.
-        final long shortest = Math.min(requestHeaderTimeoutNanos, Math.min(responseTimeoutNanos, clientIdleTimeoutNanos));
+        long shortest = Math.min(requestHeaderTimeoutNanos, Math.min(responseTimeoutNanos, clientIdleTimeoutNanos));
+        if (perTryTimeoutNanos > 0) {
+            shortest = Math.min(shortest, perTryTimeoutNanos);
+        }
         this.timerTickNanos = Math.max(TimeUnit.MILLISECONDS.toNanos(10), Math.min(TimeUnit.SECONDS.toNanos(1), shortest / 2));
     }
 
@@ -63,6 +71,16 @@ public final class ProxyContext {
     /** Swaps the routing table; in-flight exchanges keep the location they resolved. */
     public void routing(RoutingTable next) {
         this.routing = next;
+    }
+
+    /** Retry budgets of the initial routing table's pools. */
+    public RetryBudgets retryBudgets() {
+        return retryBudgets;
+    }
+
+    /** 0 when tries have no timeout of their own. */
+    long perTryTimeoutNanos() {
+        return perTryTimeoutNanos;
     }
 
     /** Per-client rate limiters of the initial routing table's locations. */

@@ -10,6 +10,7 @@ import dev.fulcrum.core.resilience.CircuitBreakers;
 import dev.fulcrum.core.resilience.ClientAddress;
 import dev.fulcrum.core.resilience.ClientRateLimiter;
 import dev.fulcrum.core.resilience.RateLimiters;
+import dev.fulcrum.core.resilience.RetryBudget;
 import dev.fulcrum.core.route.Location;
 import dev.fulcrum.core.route.VirtualHosts;
 import dev.fulcrum.transport.upstream.UpstreamConnection;
@@ -110,6 +111,8 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
     /** The breaker of the current try's backend, until its outcome is reported; null when none. */
     private CircuitBreaker breaker;
     private boolean breakerProbe;
+    /** The budget the current try (a retry) was claimed from, until that try ends; null otherwise. */
+    private RetryBudget claimedRetry;
     private BackendState[] tried = new BackendState[4];
     private int tries;
     private ChannelFuture pendingConnect;
@@ -458,6 +461,52 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
         }
     }
 
+    /** Claims a retry from the pool's budget; logs when the budget says no. */
+    private boolean claimRetry() {
+        final RetryBudget budget = context.retryBudgets().get(location.pool());
+        if (budget == null) {
+            return true;
+        }
+        if (budget.tryStartRetry(location.pool().snapshot())) {
+            claimedRetry = budget;
+            return true;
+        }
+        if (LOG.isInfoEnabled()) {
+            LOG.info("request {} {} {}: retry budget exhausted ({} retries in progress), not retrying", requestId(),
+                    request.method(), request.uri(), budget.activeRetries());
+        }
+        return false;
+    }
+
+    /** A try got no response headers within the per-try timeout: retry an idempotent, replayable request. */
+    private void onPerTryTimeout() {
+        if (backend != null) {
+            backend.recordFailure();
+        }
+        settleBreaker(-1);
+        final BackendState timedOut = backend;
+        if (!bodyBytesSent && isIdempotent(request.method()) && tries <= retries) {
+            abandonUpstream();
+            releaseSlot();
+            if (claimRetry()) {
+                LOG.info("request {} {} {}: no response from {} within the per-try timeout, retrying (try {})",
+                        requestId(), request.method(), request.uri(), timedOut == null ? "?" : timedOut.address(),
+                        tries + 1);
+                headSent = false;
+                selectBackendAndConnect();
+                return;
+            }
+        }
+        respondError(HttpResponseStatus.GATEWAY_TIMEOUT, "upstream per-try timeout", false);
+    }
+
+    /** RFC 9110 section 9.2.2: a request that may be repeated without changing the outcome. */
+    private static boolean isIdempotent(HttpMethod method) {
+        return HttpMethod.GET.equals(method) || HttpMethod.HEAD.equals(method) || HttpMethod.OPTIONS.equals(method)
+                || HttpMethod.PUT.equals(method) || HttpMethod.DELETE.equals(method)
+                || HttpMethod.TRACE.equals(method);
+    }
+
     /** Asks the backend's circuit breaker; remembers it for the outcome when admitted. */
     private boolean admittedByBreaker(BackendState state) {
         if (breakers.isEmpty()) {
@@ -561,7 +610,7 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
         settleBreaker(-1);
         releaseSlot();
         final boolean replayable = !bodyBytesSent;
-        if (replayable && tries <= retries && phase == ACTIVE) {
+        if (replayable && tries <= retries && phase == ACTIVE && claimRetry()) {
             if (LOG.isInfoEnabled()) {
                 LOG.info("request {} {} {}: {} failed on {} ({}), retrying (try {})", requestId(), request.method(),
                         request.uri(), connectPhase ? "connect" : "exchange", backend == null ? "?" : backend.address(),
@@ -601,7 +650,9 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
         responseStatus = code;
         upstreamKeepAlive = HttpUtil.isKeepAlive(response);
         final boolean mayHaveBody = !headRequest && code != 204 && code != 304;
-        closeAfterResponse = context.proxyHeaders().prepareResponse(response, keepAlive, clientHttp10, mayHaveBody);
+        // Draining may have begun after the request arrived: the response still tells the client to go away.
+        closeAfterResponse = context.proxyHeaders().prepareResponse(response, keepAlive && !context.isDraining(),
+                clientHttp10, mayHaveBody);
         ctx.write(response, ctx.voidPromise());
         flushClient = true;
     }
@@ -832,6 +883,10 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
             } else if (context.isDraining() || now - idleSinceNanos >= context.clientIdleTimeoutNanos()) {
                 closeClient();
             }
+        } else if (context.perTryTimeoutNanos() > 0 && phase == ACTIVE && headSent && requestComplete
+                && !responseStarted && now - requestSentNanos >= context.perTryTimeoutNanos()
+                && now - requestSentNanos < context.responseTimeoutNanos()) {
+            onPerTryTimeout();
         } else if (phase == ACTIVE && headSent && requestComplete && !responseStarted
                 && now - requestSentNanos >= context.responseTimeoutNanos()) {
             if (backend != null) {
@@ -856,6 +911,10 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
 
     private void releaseSlot() {
         settleBreaker(0);
+        if (claimedRetry != null) {
+            claimedRetry.retryEnded();
+            claimedRetry = null;
+        }
         if (slotHeld) {
             slotHeld = false;
             backend.release();
