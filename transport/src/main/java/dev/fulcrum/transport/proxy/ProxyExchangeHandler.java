@@ -94,6 +94,8 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
     private long idleSinceNanos;
     private boolean headBytesSeen;
     private long headStartNanos;
+    /** Last read from the client: a request body that stops arriving is timed out like an idle connection. */
+    private long lastInboundNanos;
     private boolean drainingQueue;
     /** Set by the framing guard when a later pipelined request was malformed: answer 400 after the earlier ones. */
     private String malformedReason;
@@ -194,7 +196,9 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
 
     /** Called by {@link HeadStartWatcher} for every buffer read from the client. */
     void onInboundBytes() {
-        if (phase == IDLE && !headBytesSeen) {
+        if (phase == ACTIVE) {
+            lastInboundNanos = System.nanoTime();
+        } else if (!headBytesSeen) {
             headBytesSeen = true;
             headStartNanos = System.nanoTime();
         }
@@ -271,6 +275,7 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
 
     private void beginExchange(HttpRequest req) {
         phase = ACTIVE;
+        lastInboundNanos = System.nanoTime();
         busy = true;
         headBytesSeen = false;
         requestSeq++;
@@ -697,6 +702,7 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
     public void onUpstreamWritabilityChanged(UpstreamConnection connection) {
         if (connection == upstream && connection.channel().isWritable() && phase == ACTIVE && !requestComplete
                 && headSent) {
+            lastInboundNanos = System.nanoTime(); // we were not reading while the upstream was full
             ctx.read();
         }
     }
@@ -883,6 +889,10 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
             } else if (context.isDraining() || now - idleSinceNanos >= context.clientIdleTimeoutNanos()) {
                 closeClient();
             }
+        } else if (phase == ACTIVE && !requestComplete && headSent && upstream != null
+                && upstream.channel().isWritable() && now - lastInboundNanos >= context.clientIdleTimeoutNanos()) {
+            // Slow-body defence: we are reading the client and nothing has come for a whole idle timeout.
+            respondError(HttpResponseStatus.REQUEST_TIMEOUT, "request body timeout", true);
         } else if (context.perTryTimeoutNanos() > 0 && phase == ACTIVE && headSent && requestComplete
                 && !responseStarted && now - requestSentNanos >= context.perTryTimeoutNanos()
                 && now - requestSentNanos < context.responseTimeoutNanos()) {
