@@ -73,8 +73,9 @@ class OutlierDetectionTest {
                     + (firstEjectedAt - firstStart) / 1_000_000L + " ms after the first 5xx run began; back after "
                     + back + " ms (base 400); ejected again " + (secondEjectedAt - secondStart) / 1_000_000L
                     + " ms after the next run began, back after " + backAgain + " ms (2 x 400)");
-            assertTrue(back >= 300 && back < 1_500, "first ejection lasted " + back + " ms");
-            assertTrue(backAgain >= 700 && backAgain < 2_500, "second ejection lasted " + backAgain + " ms");
+            // Measured from when the test saw the ejection, which can lag it on a loaded machine: loose lower bounds.
+            assertTrue(back >= 150 && back < 1_500, "first ejection lasted " + back + " ms");
+            assertTrue(backAgain >= 500 && backAgain < 2_500, "second ejection lasted " + backAgain + " ms");
             assertEquals(2, proxy.server().health().ejections());
         }
     }
