@@ -28,7 +28,7 @@ public final class ConfigLoader {
     private static final Set<String> ROOT_KEYS = Set.of("transport", "io_threads", "bind", "retries", "timeouts",
             "limits", "proxy_headers", "connection_pool", "port", "host", "algorithm", "backends", "services",
             HealthCheckParser.KEY, OutlierParser.KEY, ServicePolicyParser.CIRCUIT_BREAKER,
-            ServicePolicyParser.RATE_LIMIT, HealthCheckParser.TRUSTED_PROXIES, HealthCheckParser.RETRY_BUDGET);
+            ServicePolicyParser.RATE_LIMIT, ResilienceParser.TRUSTED_PROXIES, ResilienceParser.RETRY_BUDGET);
     private static final Set<String> ROOT_NOT_BUILT = Set.of("middleware", "tls", "certmanager",
             "plugin_directory", "http_port", "https_port");
     private static final Set<String> TIMEOUT_KEYS =
@@ -124,7 +124,7 @@ public final class ConfigLoader {
             throw new ConfigException(sourceName, top.line(), "", "no services and no backends"
                     + " (expected: a services list, or a top-level backends list)");
         }
-        final ResilienceConfig resilience = HealthCheckParser.parse(loading, top, services, serviceNodes.isEmpty());
+        final ResilienceConfig resilience = ResilienceParser.parse(loading, top, services, serviceNodes.isEmpty());
         return new FulcrumConfig(transport, ioThreads, services, timeouts, limits, retries, proxyHeaders, pool,
                 warnings, bind, resilience);
     }

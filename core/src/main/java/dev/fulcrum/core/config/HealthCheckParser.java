@@ -16,10 +16,6 @@ import java.util.Set;
  */
 final class HealthCheckParser {
     static final String KEY = "health_check";
-    static final String TRUSTED_PROXIES = "trusted_proxies";
-    static final String RETRY_BUDGET = "retry_budget";
-    private static final Set<String> RETRY_BUDGET_KEYS =
-            Set.of("budget_percent", "min_retry_concurrency", "per_try_timeout");
     private static final Set<String> KEYS = Set.of("enabled", "type", "path", "expected_status", "host", "interval",
             "timeout", "thresholds", "jitter_percent", "check_before_traffic");
     /** Probes of https backends use plain TCP or HTTP until upstream TLS exists; the key is kept for terraster. */
@@ -30,15 +26,16 @@ final class HealthCheckParser {
     private HealthCheckParser() {
     }
 
-    static ResilienceConfig parse(Fields.Loading loading, Fields top, List<ServiceConfig> services,
-                                  boolean shorthand) throws ConfigException {
+    /** The effective check of every backend that has one, by {@link ResilienceConfig#targetKey}. */
+    static Map<String, HealthCheckConfig> parse(Fields.Loading loading, Fields top, List<ServiceConfig> services,
+                                                boolean shorthand) throws ConfigException {
         final Map<String, HealthCheckConfig> byTarget = new HashMap<>();
         final HealthCheckConfig global = level(loading, top, HealthCheckConfig.DISABLED);
         if (shorthand) {
             final ServiceConfig service = services.get(0);
             addBackends(loading, top.list("backends"), "backends", service, service.locations().get(0), global,
                     byTarget);
-            return resilience(loading, top, services, true, byTarget);
+            return byTarget;
         }
         final List<YamlNode> serviceNodes = top.list("services");
         for (int i = 0; i < serviceNodes.size(); i++) {
@@ -54,46 +51,7 @@ final class HealthCheckParser {
                         serviceLevel, byTarget);
             }
         }
-        return resilience(loading, top, services, false, byTarget);
-    }
-
-    private static ResilienceConfig resilience(Fields.Loading loading, Fields top, List<ServiceConfig> services,
-                                               boolean shorthand, Map<String, HealthCheckConfig> byTarget)
-            throws ConfigException {
-        return new ResilienceConfig(byTarget, OutlierParser.parse(loading, top, services, shorthand),
-                ServicePolicyParser.byService(loading, top, services, shorthand, CircuitBreakerConfig.DISABLED,
-                        ServicePolicyParser::breaker),
-                ServicePolicyParser.byService(loading, top, services, shorthand, RateLimitConfig.DISABLED,
-                        ServicePolicyParser::rateLimit),
-                trustedProxies(top), retryBudget(loading, top));
-    }
-
-    private static RetryBudgetConfig retryBudget(Fields.Loading loading, Fields top) throws ConfigException {
-        final YamlNode node = top.node(RETRY_BUDGET);
-        if (node == null) {
-            return RetryBudgetConfig.DEFAULTS;
-        }
-        final Fields f = Fields.of(loading, node, RETRY_BUDGET, RETRY_BUDGET_KEYS, Set.of());
-        return new RetryBudgetConfig(
-                f.integer("budget_percent", RetryBudgetConfig.DEFAULT_BUDGET_PERCENT, 0, 100, "an integer 0..100"),
-                f.integer("min_retry_concurrency", RetryBudgetConfig.DEFAULT_MIN_RETRY_CONCURRENCY, 0,
-                        1_000_000, "an integer >= 0"),
-                f.has("per_try_timeout") ? f.durationMillis("per_try_timeout", 0) : 0);
-    }
-
-    private static List<String> trustedProxies(Fields top) throws ConfigException {
-        final List<YamlNode> nodes = top.list(TRUSTED_PROXIES);
-        final List<String> cidrs = new java.util.ArrayList<>(nodes.size());
-        for (YamlNode node : nodes) {
-            final Object value = node instanceof YamlNode.ScalarNode ? ((YamlNode.ScalarNode) node).value() : null;
-            final String cidr = value == null ? null : value.toString().trim();
-            if (cidr == null || !dev.fulcrum.core.resilience.Cidr.isValid(cidr)) {
-                throw top.loadingError(node.line(), top.path(TRUSTED_PROXIES),
-                        node.describe() + " (expected: an address or CIDR such as 10.0.0.0/8 or ::1/128)");
-            }
-            cidrs.add(cidr);
-        }
-        return cidrs;
+        return byTarget;
     }
 
     private static void addBackends(Fields.Loading loading, List<YamlNode> nodes, String path, ServiceConfig service,

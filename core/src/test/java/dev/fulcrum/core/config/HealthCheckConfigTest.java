@@ -119,6 +119,43 @@ class HealthCheckConfigTest {
                 "health_check.intervall");
     }
 
+    @Test
+    void resilienceBlocksParseWithServiceOverridesAndNameBadValues() throws ConfigException {
+        final String yaml = """
+                rate_limit: {requests_per_second: 0.5, burst: 4}
+                circuit_breaker: {failure_threshold: 3}
+                outlier_detection: {consecutive_failures: 2, base_ejection_time: 1s}
+                trusted_proxies: [10.0.0.0/8, "::1"]
+                retry_budget: {budget_percent: 50, per_try_timeout: 250ms}
+                services:
+                  - name: a
+                    rate_limit: {burst: 9}
+                    locations: [{backends: [{url: "http://127.0.0.1:1"}]}]
+                  - name: b
+                    port: 8081
+                    locations: [{backends: [{url: "http://127.0.0.1:2"}]}]
+                """;
+        final ResilienceConfig r = ConfigLoader.parse(yaml, "c.yaml").resilience();
+        assertEquals(9, r.rateLimit("a").burst());
+        assertEquals(0.5, r.rateLimit("a").requestsPerSecond());
+        assertTrue(r.rateLimit("a").perService(), "a service's own block counts its clients separately");
+        assertFalse(r.rateLimit("b").perService(), "the inherited top-level block is shared");
+        assertEquals(3, r.breaker("b").failureThreshold());
+        assertEquals(1_000, r.outlier("a").baseEjectionMillis());
+        assertEquals(300_000, r.outlier("a").maxEjectionMillis());
+        assertEquals(2, r.trustedProxies().size());
+        assertEquals(50, r.retryBudget().budgetPercent());
+        assertEquals(250, r.retryBudget().perTryTimeoutMillis());
+
+        final String b = "backends:\n  - url: http://a:1\n";
+        assertError("trusted_proxies: [example.com]\n" + b, 1, "trusted_proxies");
+        assertError("rate_limit: {requests_per_second: 0}\n" + b, 1, "rate_limit.requests_per_second");
+        assertError("circuit_breaker: {failure_threshold: 0}\n" + b, 1, "circuit_breaker.failure_threshold");
+        assertError("outlier_detection: {base_ejection_time: 10s, max_ejection_time: 1s}\n" + b, 1,
+                "outlier_detection.max_ejection_time");
+        assertError("retry_budget: {budget_percent: 101}\n" + b, 1, "retry_budget.budget_percent");
+    }
+
     private static void assertError(String yaml, int line, String keyPath) {
         final ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse(yaml, "c.yaml"));
         assertEquals(line, e.line(), e::getMessage);
