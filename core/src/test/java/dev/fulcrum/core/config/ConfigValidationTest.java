@@ -65,7 +65,8 @@ class ConfigValidationTest {
 
     @Test
     void unknownTopLevelKeyIsAnError() {
-        assertRejected("backends: [{url: 'http://b:1'}]\nrate_limit: {}\n", 2, "rate_limit", "unknown key");
+        // terraster rejected its own sample's top-level rate_limit; Fulcrum reads rate_limit, so test a typo.
+        assertRejected("backends: [{url: 'http://b:1'}]\nrate_limits: {}\n", 2, "rate_limits", "unknown key");
     }
 
     @Test
