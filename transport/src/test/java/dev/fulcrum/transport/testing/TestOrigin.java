@@ -109,6 +109,11 @@ public final class TestOrigin implements AutoCloseable {
         return List.copyOf(seen);
     }
 
+    /** Forgets the recorded requests (long-running tests measure memory without this history). */
+    public void clearSeen() {
+        seen.clear();
+    }
+
     public Seen lastSeen() {
         Seen last = null;
         for (Seen s : seen) {
