@@ -7,6 +7,7 @@ import dev.fulcrum.core.route.RoutingTable;
 
 import java.util.HashMap;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -17,7 +18,7 @@ import java.util.Map;
  * service with its own block, or {@code per_service: true}, counts its clients separately.
  */
 public final class RateLimiters {
-    public static final RateLimiters NONE = new RateLimiters(new IdentityHashMap<>(), new ClientAddress(java.util.List.of()));
+    public static final RateLimiters NONE = new RateLimiters(new IdentityHashMap<>(), new ClientAddress(List.of()));
 
     private final Map<Location, ClientRateLimiter> byLocation;
     private final ClientAddress clientAddress;
