@@ -2,7 +2,11 @@ package dev.fulcrum.transport.cli;
 
 import dev.fulcrum.core.config.ConfigException;
 import dev.fulcrum.core.config.ConfigLoader;
+import dev.fulcrum.core.config.ControlConfig;
+import dev.fulcrum.core.config.ControlConfigLoader;
 import dev.fulcrum.core.config.FulcrumConfig;
+import dev.fulcrum.transport.admin.ConfigSource;
+import dev.fulcrum.transport.admin.ControlRuntime;
 import dev.fulcrum.transport.io.TransportUnavailableException;
 import dev.fulcrum.transport.server.ProxyServer;
 import org.slf4j.Logger;
@@ -37,6 +41,9 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "YAML configuration (terraster schema plus Fulcrum keys).")
     Path configFile;
 
+    @Option(names = "--api-config", paramLabel = "FILE", description = "terraster's separate admin file (api, auth); the admin API may also be configured in --config.")
+    Path apiConfigFile;
+
     @Option(names = "--transport", paramLabel = "T", description = "auto (default), io_uring, epoll or nio; overrides the config.")
     String transport;
 
@@ -59,8 +66,11 @@ public final class RunCommand implements Callable<Integer> {
     public Integer call() {
         final PrintWriter err = spec.commandLine().getErr();
         final FulcrumConfig config;
+        final ControlConfig control;
         try {
             config = resolveConfig();
+            control = configFile == null && apiConfigFile == null ? ControlConfig.DEFAULTS
+                    : ControlConfigLoader.load(configFile, apiConfigFile);
         } catch (ConfigException e) {
             err.println("fulcrum: " + e.getMessage());
             return EXIT_BAD_CONFIG;
@@ -81,9 +91,26 @@ public final class RunCommand implements Callable<Integer> {
             err.println("fulcrum: cannot start: " + describe(e));
             return EXIT_START_FAILED;
         }
+        final ControlRuntime runtime;
+        try {
+            runtime = ControlRuntime.start(server, control,
+                    configFile == null ? null : new ConfigSource(configFile, apiConfigFile, this::override));
+        } catch (Exception e) {
+            err.println("fulcrum: cannot start the admin API: " + describe(e));
+            server.drainAndStop(0);
+            return EXIT_START_FAILED;
+        }
+        if (runtime.reloader() != null) {
+            StopSignals.onHup(() -> runtime.reloader().reload("SIGHUP"));
+        }
+        for (String warning : control.warnings()) {
+            LOG.warn("config: {}", warning);
+        }
         final CountDownLatch stop = new CountDownLatch(1);
         StopSignals.onTermOrInt(stop::countDown);
-        spec.commandLine().getOut().println(server.readyLine());
+        spec.commandLine().getOut().println(server.readyLine()
+                + (runtime.admin() == null ? "" : "; admin API on " + runtime.admin().address().getHostString() + ':'
+                + runtime.admin().address().getPort() + (runtime.admin().tls() ? " (TLS)" : "")));
         spec.commandLine().getOut().flush();
         try {
             stop.await();
@@ -91,6 +118,7 @@ public final class RunCommand implements Callable<Integer> {
             Thread.currentThread().interrupt();
         }
         LOG.info("stop signal: draining for up to {} ms", config.timeouts().drainTimeoutMillis());
+        runtime.close();
         final int abandoned = server.drainAndStop(config.timeouts().drainTimeoutMillis());
         LOG.info("stopped ({} requests cut at the drain deadline)", abandoned);
         return EXIT_OK;
