@@ -27,7 +27,7 @@ import java.util.function.LongSupplier;
  * user's name and role; every check also requires that the user still exists in the current config with that role,
  * so removing a user and reloading revokes their tokens at once.
  */
-final class AdminAuth {
+public final class AdminAuth {
     static final String ISSUER = "fulcrum";
     /** After this many failed logins in a row a user is locked out for {@link #LOCKOUT_MILLIS}. */
     static final int MAX_FAILED_LOGINS = 5;
@@ -35,7 +35,7 @@ final class AdminAuth {
     private static final String TYPE_ACCESS = "access";
     private static final String TYPE_REFRESH = "refresh";
     /** bcrypt cost of hashes made by {@link #hashPassword}: about 50-100 ms on a current core. */
-    static final int BCRYPT_COST = 12;
+    public static final int BCRYPT_COST = 12;
 
     private final AuthConfig config;
     private final LongSupplier clockMillis;
@@ -184,7 +184,7 @@ final class AdminAuth {
     }
 
     /** A bcrypt hash of {@code password} with a random salt, as {@code fulcrum hash-password} prints it. */
-    static String hashPassword(char[] password, int cost) {
+    public static String hashPassword(char[] password, int cost) {
         final byte[] salt = new byte[16];
         new SecureRandom().nextBytes(salt);
         return OpenBSDBCrypt.generate("2b", password, salt, cost);
