@@ -33,7 +33,7 @@ class ControlConfigLoaderTest {
 
     @Test
     void readsApiAuthAndAccessLog() throws ConfigException {
-        final ControlConfig config = parse("api:\n  port: 9191\n  allowed_ips: [10.0.0.0/8, ::1]\n"
+        final ControlConfig config = parse("api:\n  port: 9191\n  allowed_ips: [10.0.0.0/8, '::1']\n"
                 + "  trusted_proxies: [192.168.0.1]\nauth:\n  jwt_secret: " + SECRET + "\n  token_ttl: 5m\n"
                 + "  users:\n    - {username: u, password_hash: '" + HASH + "', role: admin}\n"
                 + "access_log:\n  format: combined\n  sample_rate: 0.25\n"
@@ -69,7 +69,7 @@ class ControlConfigLoaderTest {
         assertRejected("api: {}\nauth:\n  jwt_secret: short\n  users:\n    - {username: u, password_hash: '"
                 + HASH + "'}\n", "c.yaml:3 auth.jwt_secret: secret is shorter than 32 bytes");
         assertRejected("api: {}\nauth:\n  users:\n    - {username: u, password_hash: '" + HASH + "'}\n",
-                "c.yaml:2 auth.jwt_secret: missing");
+                "c.yaml:3 auth.jwt_secret: missing");
         assertRejected("api: {}\nauth:\n  jwt_secret: " + SECRET + "\n  users:\n"
                 + "    - {username: u, password_hash: plain}\n", "c.yaml:5 auth.users[0].password_hash: not a bcrypt");
         assertRejected("api:\n  allowed_ips: [10.0.0.0/33]\nauth:\n  api_keys:\n    - {key: " + "k".repeat(16)
