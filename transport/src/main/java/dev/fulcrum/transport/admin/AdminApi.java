@@ -28,6 +28,8 @@ import java.util.Map;
  * snapshot (or a volatile selector swap) that request threads pick up on their next request, without a lock.
  */
 final class AdminApi {
+    /** The config loader's bound: keeps weight sums of 1024 backends below 2^31. */
+    private static final int MAX_WEIGHT = 1_000_000;
     private final ProxyContext context;
     private final Reloader reloader;
 
@@ -341,6 +343,9 @@ final class AdminApi {
             throw new AdminException(400, "url: " + e.getMessage());
         }
         final int weight = integer(body, "weight", base == null ? BackendConfig.DEFAULT_WEIGHT : base.weight(), 0);
+        if (weight > MAX_WEIGHT) {
+            throw new AdminException(400, "weight: expected an integer 0.." + MAX_WEIGHT);
+        }
         final int maxConnections = integer(body, body.has("maxConnections") ? "maxConnections" : "max_connections",
                 base == null ? BackendConfig.DEFAULT_MAX_CONNECTIONS : base.maxConnections(), 1);
         return new BackendConfig(base == null ? address : base.address(), weight, maxConnections);

@@ -107,6 +107,10 @@ class AdminApiTest {
             assertEquals(404, f.call("POST", "/api/backends?path=/nope", admin,
                     "{\"url\":\"" + c.url() + "\"}").statusCode());
             assertEquals(400, f.call("POST", "/api/backends", admin, "{\"url\":\"ftp://x\"}").statusCode());
+            assertEquals(400, f.call("POST", "/api/backends", admin, "{\"url\":\"http://127.0.0.1:1\",\"weight\":-1}")
+                    .statusCode());
+            assertEquals(400, f.call("POST", "/api/backends", admin, "{\"url\":\"http://127.0.0.1:1\",\"weight\":2000000}")
+                    .statusCode());
             assertEquals(Set.of("a", "b", "c"), servedBy(f, 9));
 
             final HttpResponse<String> updated = f.call("PUT", "/api/backends", admin,
