@@ -58,7 +58,7 @@ class ReloadSignalProcessTest {
                     + "database:\n  path: ./api.db\nauth:\n  jwt_secret: 0123456789abcdef0123456789abcdef\n"
                     + "  users:\n    - {username: ops, password_hash: '" + hash + "', role: admin}\n");
             final Process process = new ProcessBuilder(java(RunCommand.class.getName(), "--config", main.toString(),
-                    "--api-config", api.toString())).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+                    "--api-config", api.toString(), "--warmup", "0")).redirectError(ProcessBuilder.Redirect.DISCARD).start();
             try {
                 final String ready = new BufferedReader(new InputStreamReader(process.getInputStream(),
                         StandardCharsets.UTF_8)).readLine();
