@@ -28,7 +28,9 @@ public final class ConfigLoader {
     private static final Set<String> ROOT_KEYS = Set.of("transport", "io_threads", "bind", "retries", "timeouts",
             "limits", "proxy_headers", "connection_pool", "port", "host", "algorithm", "backends", "services",
             HealthCheckParser.KEY, OutlierParser.KEY, ServicePolicyParser.CIRCUIT_BREAKER,
-            ServicePolicyParser.RATE_LIMIT, ResilienceParser.TRUSTED_PROXIES, ResilienceParser.RETRY_BUDGET);
+            ServicePolicyParser.RATE_LIMIT, ResilienceParser.TRUSTED_PROXIES, ResilienceParser.RETRY_BUDGET,
+            // Control plane: parsed by ControlConfigLoader.
+            "api", "auth", "access_log", "reload");
     private static final Set<String> ROOT_NOT_BUILT = Set.of("middleware", "tls", "certmanager",
             "plugin_directory", "http_port", "https_port");
     private static final Set<String> TIMEOUT_KEYS =
@@ -41,9 +43,10 @@ public final class ConfigLoader {
     private static final Set<String> POOL_NOT_BUILT = Set.of("max_open");
     private static final Set<String> SERVICE_KEYS = Set.of("name", "host", "port", "locations",
             HealthCheckParser.KEY, OutlierParser.KEY, ServicePolicyParser.CIRCUIT_BREAKER,
-            ServicePolicyParser.RATE_LIMIT);
+            ServicePolicyParser.RATE_LIMIT,
+            "log_name"); // log_name: parsed by ControlConfigLoader
     private static final Set<String> SERVICE_NOT_BUILT = Set.of("tls", "http_redirect", "redirect_port",
-            "middleware", "log_name", "log_options", "headers", "plugin_disabled");
+            "middleware", "log_options", "headers", "plugin_disabled");
     private static final Set<String> LOCATION_KEYS = Set.of("path", "rewrite", "redirect", "lb_policy", "backends");
     private static final Set<String> BACKEND_KEYS = Set.of("url", "weight", "max_connections",
             HealthCheckParser.KEY);

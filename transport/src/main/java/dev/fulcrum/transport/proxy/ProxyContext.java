@@ -5,10 +5,13 @@ import dev.fulcrum.core.resilience.CircuitBreakers;
 import dev.fulcrum.core.resilience.RateLimiters;
 import dev.fulcrum.core.resilience.RetryBudgets;
 import dev.fulcrum.core.route.RoutingTable;
+import dev.fulcrum.transport.accesslog.AccessLog;
+import dev.fulcrum.transport.metrics.ProxyMetrics;
 import dev.fulcrum.transport.upstream.UpstreamPool;
 import io.netty.channel.EventLoop;
 import io.netty.channel.group.ChannelGroup;
 
+import java.util.ArrayList;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -36,6 +39,8 @@ public final class ProxyContext {
     private final long perTryTimeoutNanos;
     private volatile RoutingTable routing;
     private volatile boolean draining;
+    private final ProxyMetrics metrics;
+    private volatile AccessLog accessLog = AccessLog.DISABLED;
 
     public ProxyContext(FulcrumConfig config, RoutingTable routing, Map<EventLoop, UpstreamPool> poolsByLoop,
                         ChannelGroup clientChannels) {
@@ -58,6 +63,8 @@ public final class ProxyContext {
             shortest = Math.min(shortest, perTryTimeoutNanos);
         }
         this.timerTickNanos = Math.max(TimeUnit.MILLISECONDS.toNanos(10), Math.min(TimeUnit.SECONDS.toNanos(1), shortest / 2));
+        this.metrics = new ProxyMetrics(new ArrayList<>(poolsByLoop.keySet()));
+        metrics.sync(routing);
     }
 
     public FulcrumConfig config() {
@@ -68,8 +75,12 @@ public final class ProxyContext {
         return routing;
     }
 
-    /** Swaps the routing table; in-flight exchanges keep the location they resolved. */
+    /**
+     * Swaps the routing table; in-flight exchanges keep the location they resolved. Control thread only: metrics
+     * learn the new locations and backends before the table is published.
+     */
     public void routing(RoutingTable next) {
+        metrics.sync(next);
         this.routing = next;
     }
 
@@ -91,6 +102,21 @@ public final class ProxyContext {
     /** Per-backend circuit breakers of the initial routing table. */
     public CircuitBreakers circuitBreakers() {
         return circuitBreakers;
+    }
+
+    /** Request counters and latency histograms; see {@link ProxyMetrics}. */
+    public ProxyMetrics metrics() {
+        return metrics;
+    }
+
+    /** The access log in force (replaced on reload). */
+    public AccessLog accessLog() {
+        return accessLog;
+    }
+
+    /** Control thread: installs access log settings. */
+    public void accessLog(AccessLog next) {
+        this.accessLog = next;
     }
 
     public ProxyHeaders proxyHeaders() {
