@@ -147,7 +147,7 @@ class ConfigLoaderTest {
                             health_check: {type: tcp}
                 """;
         final List<String> warnings = ConfigLoader.parse(yaml, "c.yaml").warnings();
-        assertEquals(16, warnings.size(), warnings::toString); // log_name is honoured (access log)
+        assertEquals(15, warnings.size(), warnings::toString); // log_name (access log) and health_check are honoured
         assertTrue(warnings.contains("c.yaml:14 services[0].log_options: " + Fields.NOT_BUILT), warnings::toString);
         assertFalse(warnings.toString().contains("health_check"), warnings::toString);
     }
