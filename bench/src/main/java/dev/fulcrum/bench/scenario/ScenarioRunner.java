@@ -3,6 +3,7 @@ package dev.fulcrum.bench.scenario;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.fulcrum.bench.demo.Demo;
 import dev.fulcrum.bench.demo.DemoOrigin;
 import dev.fulcrum.bench.loadgen.LoadResult;
 import dev.fulcrum.bench.loadgen.LoadRun;
@@ -16,10 +17,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -36,7 +34,7 @@ import java.util.concurrent.TimeUnit;
  * <p>Called on one thread; everything it starts it stops before returning.
  */
 public final class ScenarioRunner {
-    private static final String HOST = "127.0.0.1";
+    private static final String HOST = Demo.BIND_HOST;
     private static final long PROXY_DRAIN_MILLIS = 500;
     /** One proxy loop by default: on a small box the origins and the load need the other core. */
     private static final int DEFAULT_PROXY_IO_THREADS = 1;
@@ -155,7 +153,7 @@ public final class ScenarioRunner {
             throws ConfigException, JsonProcessingException {
         final Map<String, Object> root = new LinkedHashMap<>();
         root.put("bind", HOST);
-        root.put("port", freePort());
+        root.put("port", Demo.freePort());
         root.put("io_threads", DEFAULT_PROXY_IO_THREADS);
         root.put("algorithm", algorithm);
         final List<Map<String, Object>> backends = new ArrayList<>();
@@ -197,14 +195,6 @@ public final class ScenarioRunner {
 
     private static long nanos(String value, String fallback) {
         return Durations.parseNanos(value == null ? fallback : value);
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException("no free port on " + HOST + ": " + e.getMessage(), e);
-        }
     }
 
     private static void say(PrintWriter progress, String line) {
