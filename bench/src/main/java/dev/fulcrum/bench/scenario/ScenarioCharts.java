@@ -14,6 +14,7 @@ import org.jfree.data.category.DefaultCategoryDataset;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 
+import java.awt.Color;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.text.DecimalFormat;
@@ -68,8 +69,14 @@ public final class ScenarioCharts {
         x.setRange(0, MAX_NINES);
         x.setTickUnit(new NumberTickUnit(1, new NinesFormat()));
         plot.setDomainAxis(x);
-        plot.setRangeAxis(new LogAxis("latency (ms, log scale)"));
-        return chart;
+        final LogAxis y = new LogAxis("latency (ms, log scale)");
+        y.setAutoTickUnitSelection(false);
+        y.setTickUnit(new NumberTickUnit(1.0)); // one tick per power of ten: 1, 10, 100 ms
+        y.setNumberFormatOverride(new DecimalFormat("0.###", java.text.DecimalFormatSymbols.getInstance(Locale.ROOT)));
+        y.setMinorTickCount(9);
+        y.setMinorTickMarksVisible(true);
+        plot.setRangeAxis(y);
+        return styled(chart);
     }
 
     static JFreeChart throughput(String scenario, List<AlgorithmRun> runs) {
@@ -81,8 +88,9 @@ public final class ScenarioCharts {
             }
             data.addSeries(series);
         }
-        return ChartFactory.createXYLineChart(scenario + ": throughput per second", "seconds into the measured phase",
-                "responses per second", data, PlotOrientation.VERTICAL, true, false, false);
+        return styled(ChartFactory.createXYLineChart(scenario + ": throughput per second",
+                "seconds into the measured phase", "responses per second", data, PlotOrientation.VERTICAL, true, false,
+                false));
     }
 
     static JFreeChart share(String scenario, List<AlgorithmRun> runs) {
@@ -92,8 +100,20 @@ public final class ScenarioCharts {
             run.served().forEach((origin, n) -> data.addValue(total == 0 ? 0 : 100.0 * n / total, run.algorithm(),
                     origin));
         }
-        return ChartFactory.createBarChart(scenario + ": share of responses per backend", "backend", "% of responses",
-                data, PlotOrientation.VERTICAL, true, false, false);
+        final JFreeChart chart = ChartFactory.createBarChart(scenario + ": share of responses per backend", "backend",
+                "% of responses", data, PlotOrientation.VERTICAL, true, false, false);
+        chart.getPlot().setBackgroundPaint(Color.WHITE);
+        chart.getCategoryPlot().setRangeGridlinePaint(Color.LIGHT_GRAY);
+        return chart;
+    }
+
+    /** White background and light grid: the charts are read on a page, not a screen. */
+    private static JFreeChart styled(JFreeChart chart) {
+        final XYPlot plot = chart.getXYPlot();
+        plot.setBackgroundPaint(Color.WHITE);
+        plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
+        plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
+        return chart;
     }
 
     /** Axis labels for nines: 0 -> 0%, 1 -> 90%, 2 -> 99%, 3 -> 99.9%, ... */

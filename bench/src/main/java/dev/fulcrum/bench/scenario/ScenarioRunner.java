@@ -98,7 +98,7 @@ public final class ScenarioRunner {
             for (DemoOrigin origin : origins.values()) {
                 served.put(origin.name(), origin.served() - servedAtStart[i++]);
             }
-            return new AlgorithmRun(algorithm, load, served);
+            return new AlgorithmRun(algorithm, load, served, proxy.transport().configName());
         } finally {
             events.shutdownNow();
             events.awaitTermination(5, TimeUnit.SECONDS);
@@ -186,8 +186,7 @@ public final class ScenarioRunner {
             targets.add(URI.create("http://" + HOST + ":" + proxyPort + path));
         }
         final List<String> sources = load.hotKeys() == null ? List.of()
-                : HotKeys.sourceAddresses(connections, load.hotKeys().sources() == null ? 16 : load.hotKeys().sources(),
-                load.hotKeys().skew() == null ? 1.0 : load.hotKeys().skew(), spec.seed());
+                : HotKeys.sourceAddresses(connections, load.hotKeys().sources(), load.hotKeys().skew(), spec.seed());
         return new LoadgenOptions(targets, "GET", List.of(), new byte[0], perSecond, connections,
                 load.threads() == null ? 1 : load.threads(), nanos(load.duration(), "5s"), nanos(load.warmup(), "1s"),
                 nanos(load.timeout(), "2s"), "auto", sources);

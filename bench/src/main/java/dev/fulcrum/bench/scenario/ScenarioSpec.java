@@ -94,5 +94,9 @@ public record ScenarioSpec(String name, String description, Long seed, List<Orig
 
     /** @param sources distinct client addresses; @param skew Zipf exponent (1 ~ web traffic; 0 = uniform) */
     public record HotKeysSpec(Integer sources, Double skew) {
+        public HotKeysSpec {
+            sources = sources == null ? 16 : sources;
+            skew = skew == null ? 1.0 : skew;
+        }
     }
 }

@@ -25,6 +25,6 @@ final class ReportFixtures {
         final LoadResult load = new LoadResult(List.of("http://127.0.0.1:1/"), "GET", 1, 1, "nio", "open", 100, 100,
                 "PASS", "", 1, 0, 1000, errors, counts, latency, latency, latency, List.of(), new Histogram(3),
                 new Histogram(3), new Histogram(3));
-        return new AlgorithmRun(algorithm, load, Map.of("b", 1000L));
+        return new AlgorithmRun(algorithm, load, Map.of("b", 1000L), "nio");
     }
 }
