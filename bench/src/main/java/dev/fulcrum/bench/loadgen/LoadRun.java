@@ -192,7 +192,8 @@ public final class LoadRun {
                     intervalLog.outputIntervalHistogram(intervalCorrected);
                 }
                 final IntervalSample sample = new IntervalSample(Math.min(now, end) - warmupEnd < 0 ? 0
-                        : (Math.min(now, end) - warmupEnd) / 1e9, seconds, completed, errors,
+                        : (Math.min(now, end) - warmupEnd) / 1e9, seconds, completed,
+                        current.get(Counter.STATUS_2XX) - last.get(Counter.STATUS_2XX), errors,
                         percentileMillis(intervalCorrected, 50), percentileMillis(intervalCorrected, 99));
                 series.add(sample);
                 if (onInterval != null) {

@@ -26,7 +26,7 @@ import java.util.Locale;
 
 /**
  * The PNG charts of a scenario report (JFreeChart, headless): latency percentile spectrum per algorithm with the x
- * axis in nines, throughput over time, share per backend.
+ * axis in nines, throughput over time (2xx responses per second: errors show as dips), share per backend.
  *
  * <p>Stateless.
  */
@@ -84,12 +84,12 @@ public final class ScenarioCharts {
         for (AlgorithmRun run : runs) {
             final XYSeries series = new XYSeries(run.algorithm());
             for (IntervalSample sample : run.load().intervals()) {
-                series.add(sample.endSeconds(), sample.ratePerSecond());
+                series.add(sample.endSeconds(), sample.successRatePerSecond());
             }
             data.addSeries(series);
         }
-        return styled(ChartFactory.createXYLineChart(scenario + ": throughput per second",
-                "seconds into the measured phase", "responses per second", data, PlotOrientation.VERTICAL, true, false,
+        return styled(ChartFactory.createXYLineChart(scenario + ": successful (2xx) responses per second",
+                "seconds into the measured phase", "2xx responses per second", data, PlotOrientation.VERTICAL, true, false,
                 false));
     }
 
