@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
  * @param kernel  operating system and kernel release
  * @param jdk     runtime vendor and version
  * @param gitSha  HEAD of the working directory's repository ({@code unknown} outside one), with {@code -dirty} when
- *                tracked files differ from it
+ *                tracked files outside {@code perf-reports/} differ from it
  */
 public record Environment(String cpu, String kernel, String jdk, String gitSha) {
     public static Environment current() {
@@ -56,7 +56,10 @@ public record Environment(String cpu, String kernel, String jdk, String gitSha) 
         if (sha == null) {
             return "unknown";
         }
-        final String status = git(List.of("git", "status", "--porcelain", "--untracked-files=no"));
+        // Generated reports are outputs, not inputs: a batch of runs rewrites them, which must not mark the
+        // later runs of the batch as built from modified sources.
+        final String status = git(List.of("git", "status", "--porcelain", "--untracked-files=no", "--", ".",
+                ":(exclude)perf-reports"));
         return status != null && !status.isEmpty() ? sha + "-dirty" : sha;
     }
 
