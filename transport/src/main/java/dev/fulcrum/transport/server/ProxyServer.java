@@ -94,6 +94,7 @@ public final class ProxyServer implements AutoCloseable {
                 listeners.add(bootstrap.bind(config.bindHost(), port).sync().channel());
             }
             final ProxyServer server = new ProxyServer(config, transport, group, context, listeners, threads);
+            SlowStartTicker.startIfConfigured(context);
             LOG.info("buffer allocator {}", ByteBufAllocator.DEFAULT.getClass().getSimpleName());
             for (String warning : config.warnings()) {
                 LOG.warn("config: {}", warning);
