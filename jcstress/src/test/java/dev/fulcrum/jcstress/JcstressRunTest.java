@@ -3,7 +3,6 @@ package dev.fulcrum.jcstress;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,7 +11,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -33,7 +31,7 @@ class JcstressRunTest {
         final String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
         final ProcessBuilder pb = new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"),
                 "org.openjdk.jcstress.Main", "-m", mode, "-t", "dev\\.fulcrum\\.jcstress\\..*Stress",
-                "-r", results.toString()))
+                "-r", results.toString(), "-v"))
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         final Process process = pb.start();
@@ -47,8 +45,11 @@ class JcstressRunTest {
         System.out.println("jcstress (" + mode + ") summary:\n" + tail);
         assertTrue(finished, "jcstress did not finish in " + RUN_TIMEOUT_SECONDS + " s");
         assertEquals(0, process.exitValue(), "jcstress exit status; log: " + log.toAbsolutePath());
-        assertTrue(output.contains("dev.fulcrum.jcstress.TryAcquireCapStress"), "test not run:\n" + tail);
-        assertTrue(output.contains("dev.fulcrum.jcstress.SnapshotPublicationStress"), "test not run:\n" + tail);
-        assertFalse(output.contains("FAILED tests") && !output.contains("FAILED tests:" + File.separator), tail);
+        for (String test : List.of("TryAcquireCapStress", "AcquireReleaseStress", "SnapshotPublicationStress")) {
+            assertTrue(output.contains("dev.fulcrum.jcstress." + test), test + " did not run:\n" + tail);
+        }
+        assertTrue(output.contains("Failed tests: No matches."), "FORBIDDEN outcomes seen:\n" + tail);
+        assertTrue(output.contains("Error tests: No matches."), "jcstress errors:\n" + tail);
+        assertTrue(output.contains(" 0 failed, 0 soft errs, 0 hard errs)"), tail);
     }
 }
