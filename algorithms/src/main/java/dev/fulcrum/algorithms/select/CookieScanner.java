@@ -20,6 +20,9 @@ final class CookieScanner {
         if (cookies == null) {
             return ABSENT;
         }
+        if (cookies instanceof String) {
+            return findInString((String) cookies, name);
+        }
         final int len = cookies.length();
         int i = 0;
         while (i < len) {
@@ -46,6 +49,46 @@ final class CookieScanner {
             i = end + 1;
         }
         return ABSENT;
+    }
+
+    /**
+     * The common case (Netty hands header values over as Strings): {@link String#indexOf(String, int)} is a JIT
+     * intrinsic, several times faster than walking the header char by char. A match counts only at the start of a
+     * cookie (after start, ';' or ' ') and followed by '='.
+     */
+    private static long findInString(String cookies, String name) {
+        final int len = cookies.length();
+        final int n = name.length();
+        int at = cookies.indexOf(name);
+        while (at >= 0) {
+            final int eq = at + n;
+            if (eq < len && cookies.charAt(eq) == '=' && startsCookie(cookies, at)) {
+                int from = eq + 1;
+                int to = cookies.indexOf(';', from);
+                if (to < 0) {
+                    to = len;
+                }
+                while (to > from && cookies.charAt(to - 1) == ' ') {
+                    to--;
+                }
+                if (to - from >= 2 && cookies.charAt(from) == '"' && cookies.charAt(to - 1) == '"') {
+                    from++;
+                    to--;
+                }
+                return ((long) from << 32) | to;
+            }
+            at = cookies.indexOf(name, at + 1);
+        }
+        return ABSENT;
+    }
+
+    /** True when only blanks separate {@code at} from the start of the header or from a ';'. */
+    private static boolean startsCookie(String cookies, int at) {
+        int i = at - 1;
+        while (i >= 0 && cookies.charAt(i) == ' ') {
+            i--;
+        }
+        return i < 0 || cookies.charAt(i) == ';';
     }
 
     static int from(long bounds) {

@@ -127,7 +127,8 @@ public final class StickySessionSelector implements Selector {
             final int capacity = Integer.highestOneBit(Math.max(2, n) * 2 - 1) << 1;
             final int[] slots = new int[capacity];
             for (int i = 0; i < n; i++) {
-                int s = (int) Hashing.mix64(Hashing.hash(snapshot.state(i).id())) & (capacity - 1);
+                final String id = snapshot.state(i).id();
+                int s = slotHash(id, 0, id.length()) & (capacity - 1);
                 while (slots[s] != 0) {
                     s = (s + 1) & (capacity - 1);
                 }
@@ -136,9 +137,21 @@ public final class StickySessionSelector implements Selector {
             return new IdIndex(slots);
         }
 
+        /**
+         * A cheap hash for ids of a few characters: one multiply-add per char (FNV-1a's two multiplies per char are
+         * a long dependency chain on the request path), then one mix so that the low bits index well.
+         */
+        static int slotHash(CharSequence text, int from, int to) {
+            long h = 0;
+            for (int i = from; i < to; i++) {
+                h = 31 * h + text.charAt(i);
+            }
+            return (int) Hashing.mix64(h);
+        }
+
         /** The index of the backend whose id is text[from, to), or -1. */
         int lookup(BackendSnapshot snapshot, CharSequence text, int from, int to) {
-            int s = (int) Hashing.mix64(Hashing.hash(text, from, to)) & mask;
+            int s = slotHash(text, from, to) & mask;
             for (int probes = 0; probes <= mask; probes++) {
                 final int entry = slots[s];
                 if (entry == 0) {

@@ -35,9 +35,12 @@ public final class JmhAlgorithmsReport {
     static final double MAGLEV_BUILD_TARGET_US = 3_000.0;
     /** JMH's gc.alloc.rate.norm shows a few hundredths of a byte from its own infrastructure: 0.5 B/op is "none". */
     static final double ZERO_BYTES = 0.5;
-    /** Algorithms whose pick is O(1) when every backend is eligible (sticky: the cookie lookup; adaptive: P2C). */
+    /**
+     * Algorithms whose pick is O(1) in the number of backends when every backend is eligible (sticky: the cookie
+     * lookup; adaptive: its first candidate, P2C). ip-hash is O(log n) (jump hash), the rings O(log points).
+     */
     static final Set<String> CONSTANT_TIME = Set.of("round-robin", "weighted-round-robin", "random", "weighted-random",
-            "power-of-two-choices", "weighted-power-of-two-choices", "ip-hash", "maglev", "sticky-session", "adaptive");
+            "power-of-two-choices", "weighted-power-of-two-choices", "maglev", "sticky-session", "adaptive");
     static final String CHART = "selector-ns-per-op.png";
 
     private final List<JmhRow> rows;
