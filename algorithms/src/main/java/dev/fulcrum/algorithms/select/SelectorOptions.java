@@ -56,11 +56,6 @@ public record SelectorOptions(HashKey hashKey, double boundedLoadFactor, int mag
         }
     }
 
-    public SelectorOptions withHashKey(HashKey value) {
-        return new SelectorOptions(value, boundedLoadFactor, maglevTableSize, virtualNodes, slowStartNanos,
-                stickyCookie, stickyFallback, adaptive);
-    }
-
     /**
      * The adaptive algorithm's parameters.
      *

@@ -88,6 +88,11 @@ public final class StickySessionSelector implements Selector {
         return sb.toString();
     }
 
+    /** True for an RFC 6265 cookie name (an HTTP token): what the config may name as the sticky cookie. */
+    public static boolean isValidCookieName(String name) {
+        return CookieScanner.isCookieName(name);
+    }
+
     public String cookieName() {
         return cookieName;
     }

@@ -4,6 +4,7 @@ import dev.fulcrum.algorithms.hash.MaglevTable;
 import dev.fulcrum.algorithms.select.HashKey;
 import dev.fulcrum.algorithms.select.SelectorFactory;
 import dev.fulcrum.algorithms.select.SelectorOptions;
+import dev.fulcrum.algorithms.select.StickySessionSelector;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -66,7 +67,7 @@ final class LbOptionsLoader {
         if (stickyNode != null) {
             final Fields s = Fields.of(loading, stickyNode, f.path("sticky"), STICKY_KEYS, Set.of());
             cookie = s.string("cookie", cookie).trim();
-            if (!isCookieName(cookie)) {
+            if (!StickySessionSelector.isValidCookieName(cookie)) {
                 throw s.invalid(s.entry("cookie"), "a cookie name (letters, digits and !#$%&'*+-.^_`|~)");
             }
             if (s.entry("fallback") != null) {
@@ -135,19 +136,5 @@ final class LbOptionsLoader {
             }
         }
         return String.join(", ", names);
-    }
-
-    /** RFC 6265 cookie-name (an HTTP token). */
-    private static boolean isCookieName(String name) {
-        if (name.isEmpty()) {
-            return false;
-        }
-        for (int i = 0; i < name.length(); i++) {
-            final char c = name.charAt(i);
-            if (c <= ' ' || c >= 0x7f || "()<>@,;:\\\"/[]?={}".indexOf(c) >= 0) {
-                return false;
-            }
-        }
-        return true;
     }
 }

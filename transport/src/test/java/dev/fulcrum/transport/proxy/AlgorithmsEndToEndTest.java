@@ -202,4 +202,29 @@ class AlgorithmsEndToEndTest {
             assertEquals(servedBy(moved), servedBy(send(proxy, "/page/y", "Cookie", newCookie)));
         }
     }
+
+    @Test
+    void slowStartRampsARevivedBackendThroughTheRunningProxy() throws Exception {
+        try (ProxyFixture proxy = ProxyFixture.start(KIND, yaml("weighted-round-robin", "{slow_start: 1s}"))) {
+            final ServerPool pool = proxy.server().context().routing().allPools().get(0);
+            pool.markAlive(origins.get(2).url(), false);
+            pool.markAlive(origins.get(2).url(), true);
+            assertEquals(3, pool.snapshot().weight(2), "c restarts at 1 % of its weight (3 x 100 while ramping)");
+            assertEquals(100, pool.snapshot().weight(0));
+            int rampedTo = 3;
+            final long deadline = System.nanoTime() + 10_000_000_000L;
+            while (pool.snapshot().weight(0) != 1 && System.nanoTime() < deadline) {
+                rampedTo = Math.max(rampedTo, pool.snapshot().weight(2));
+                Thread.sleep(20);
+            }
+            assertTrue(rampedTo > 3 && rampedTo < 300, "no intermediate weight seen: " + rampedTo);
+            assertEquals(List.of(1, 2, 3), List.of(pool.snapshot().weight(0), pool.snapshot().weight(1),
+                    pool.snapshot().weight(2)), "ramp over: plain weights published by the ticker");
+            final List<String> served = new ArrayList<>();
+            for (int i = 0; i < 60; i++) {
+                served.add(servedBy(send(proxy, "/after/" + i)));
+            }
+            assertEquals(30, count(served).get("c"), "full weight again");
+        }
+    }
 }
