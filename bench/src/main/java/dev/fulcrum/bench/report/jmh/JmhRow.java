@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,14 +36,12 @@ public record JmhRow(String benchmark, Map<String, String> params, int threads, 
         for (JsonNode r : root) {
             final Map<String, String> params = new LinkedHashMap<>();
             final JsonNode p = r.path("params");
-            for (Iterator<Map.Entry<String, JsonNode>> it = p.fields(); it.hasNext(); ) {
-                final Map.Entry<String, JsonNode> e = it.next();
+            for (Map.Entry<String, JsonNode> e : p.properties()) {
                 params.put(e.getKey(), e.getValue().asText());
             }
             final JsonNode primary = r.path("primaryMetric");
             double bytes = Double.NaN;
-            for (Iterator<Map.Entry<String, JsonNode>> it = r.path("secondaryMetrics").fields(); it.hasNext(); ) {
-                final Map.Entry<String, JsonNode> e = it.next();
+            for (Map.Entry<String, JsonNode> e : r.path("secondaryMetrics").properties()) {
                 if (e.getKey().endsWith("gc.alloc.rate.norm")) {
                     bytes = e.getValue().path("score").asDouble();
                 }
