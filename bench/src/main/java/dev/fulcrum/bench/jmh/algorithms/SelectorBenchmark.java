@@ -51,7 +51,7 @@ public class SelectorBenchmark {
 
     private Selector selector;
     private BackendSnapshot snapshot;
-    private final CountingKey key = new CountingKey();
+    private String[] cookies;
 
     @Setup
     public void setUp() {
@@ -70,7 +70,7 @@ public class SelectorBenchmark {
             // One in 16 names a backend that does not exist: the fallback's cost shows in the average.
             cookies[c] = "theme=dark; " + SelectorOptions.DEFAULT_STICKY_COOKIE + "=b" + (c == 15 ? "x" : (c * 7919) % backends);
         }
-        key.cookies = cookies;
+        this.cookies = cookies;
         selector = SelectorFactory.create(algorithm);
         selector.prepare(snapshot);
         if (algorithm.equals("least-response-time")) {
@@ -81,9 +81,25 @@ public class SelectorBenchmark {
     }
 
     @Benchmark
-    public int select() {
+    public int select(KeyState state) {
+        final CountingKey key = state.key;
         key.next();
         return selector.select(snapshot, key);
+    }
+
+    /**
+     * Each benchmark thread has its own key, as each event loop has its own flyweight: only the selector and the
+     * snapshot are shared, so {@code -t 2} measures contention on the selector, not on the key.
+     */
+    @State(Scope.Thread)
+    public static class KeyState {
+        final CountingKey key = new CountingKey();
+
+        @Setup
+        public void setUp(SelectorBenchmark benchmark) {
+            key.cookies = benchmark.cookies;
+            key.client = Thread.currentThread().getId() * 0x9E3779B97F4A7C15L;
+        }
     }
 
     /** A flyweight key like the transport's: a new client hash and Cookie per request, nothing allocated. */
