@@ -25,7 +25,7 @@ import java.util.Set;
  * optionally, the key-movement lines printed by the algorithms' KeyMovementTest.
  *
  * <p>Usage: {@code java -cp bench/target/fulcrum.jar dev.fulcrum.bench.report.jmh.JmhAlgorithmsReport --out DIR
- * --sha SHA --command "CMD" [--command "CMD"...] [--key-movement FILE] RESULT.json...}. Run once; not thread-safe.
+ * --sha SHA --command "CMD" [--command "CMD"...] [--note TEXT...] [--key-movement FILE] RESULT.json...}. Run once; not thread-safe.
  * The issue's targets are checked and marked PASS or MISS in the report: O(1) algorithms at most 25 ns/op and 0 B/op
  * at 64 backends on one thread, least-connections at most 1 us at 1024, a Maglev table for 100 backends in 3 ms.
  */
@@ -47,12 +47,15 @@ public final class JmhAlgorithmsReport {
     private final String sha;
     private final List<String> commands;
     private final List<String> keyMovement;
+    private final List<String> notes;
 
-    JmhAlgorithmsReport(List<JmhRow> rows, String sha, List<String> commands, List<String> keyMovement) {
+    JmhAlgorithmsReport(List<JmhRow> rows, String sha, List<String> commands, List<String> keyMovement,
+                        List<String> notes) {
         this.rows = rows;
         this.sha = sha;
         this.commands = commands;
         this.keyMovement = keyMovement;
+        this.notes = notes;
     }
 
     public static void main(String[] args) throws IOException {
@@ -60,12 +63,14 @@ public final class JmhAlgorithmsReport {
         String sha = "unknown";
         final List<String> commands = new ArrayList<>();
         final List<String> keyMovement = new ArrayList<>();
+        final List<String> notes = new ArrayList<>();
         final List<JmhRow> rows = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--out" -> out = Paths.get(args[++i]);
                 case "--sha" -> sha = args[++i];
                 case "--command" -> commands.add(args[++i]);
+                case "--note" -> notes.add(args[++i]);
                 case "--key-movement" -> {
                     for (String line : Files.readAllLines(Paths.get(args[++i]), StandardCharsets.UTF_8)) {
                         final int at = line.indexOf("key-movement ");
@@ -83,7 +88,7 @@ public final class JmhAlgorithmsReport {
             System.exit(2);
         }
         Files.createDirectories(out);
-        final JmhAlgorithmsReport report = new JmhAlgorithmsReport(rows, sha, commands, keyMovement);
+        final JmhAlgorithmsReport report = new JmhAlgorithmsReport(rows, sha, commands, keyMovement, notes);
         report.writeChart(out.resolve(CHART));
         Files.writeString(out.resolve("README.md"), report.markdown(), StandardCharsets.UTF_8);
         System.out.println("wrote " + out.resolve("README.md") + " and " + out.resolve(CHART));
@@ -109,6 +114,11 @@ public final class JmhAlgorithmsReport {
             md.append(command).append('\n');
         }
         md.append("```\n\n");
+        if (!notes.isEmpty()) {
+            md.append("Notes on this run:\n\n");
+            notes.forEach(note -> md.append("- ").append(note).append('\n'));
+            md.append('\n');
+        }
         targets(md);
         selectorTables(md);
         fullScanTable(md);
