@@ -28,7 +28,9 @@ import java.util.Set;
 public final class ConfigLoader {
     private static final Set<String> ROOT_KEYS = Set.of("transport", "io_threads", "bind", "retries", "timeouts",
             "limits", "proxy_headers", "connection_pool", "port", "host", "algorithm", "backends", "services",
-            LbOptionsLoader.KEY);
+            LbOptionsLoader.KEY,
+            // Control plane: parsed by ControlConfigLoader.
+            "api", "auth", "access_log", "reload");
     private static final Set<String> ROOT_NOT_BUILT = Set.of("health_check", "middleware", "tls", "certmanager",
             "plugin_directory", "http_port", "https_port");
     private static final Set<String> TIMEOUT_KEYS =
@@ -39,9 +41,10 @@ public final class ConfigLoader {
             "x_forwarded_proto", "x_real_ip", "proxy_by", "strip_server", "strip_powered_by");
     private static final Set<String> POOL_KEYS = Set.of("max_idle", "idle_timeout");
     private static final Set<String> POOL_NOT_BUILT = Set.of("max_open");
-    private static final Set<String> SERVICE_KEYS = Set.of("name", "host", "port", "locations");
+    private static final Set<String> SERVICE_KEYS = Set.of("name", "host", "port", "locations",
+            "log_name"); // log_name: parsed by ControlConfigLoader
     private static final Set<String> SERVICE_NOT_BUILT = Set.of("tls", "http_redirect", "redirect_port",
-            "health_check", "middleware", "log_name", "log_options", "headers", "plugin_disabled");
+            "health_check", "middleware", "log_options", "headers", "plugin_disabled");
     private static final Set<String> LOCATION_KEYS = Set.of("path", "rewrite", "redirect", "lb_policy", "backends",
             LbOptionsLoader.KEY);
     private static final Set<String> BACKEND_KEYS = Set.of("url", "weight", "max_connections");

@@ -45,14 +45,20 @@ public final class ServerPool {
     /** Ramp steps: weights scale by 100 while a backend ramps, so the ramp moves in steps of 1 % of its weight. */
     public static final int SLOW_START_RESOLUTION = 100;
 
-    private final String algorithm;
+    // Volatile: the admin API may swap the algorithm at run time (setAlgorithm); event loops read it per request.
+    private volatile String algorithm;
+    private volatile Selector selector;
+    private final SelectorOptions options;
     private final long slowStartNanos;
     private final LongSupplier nanoClock;
     private int ramping;
-    private final Selector selector;
     private final SnapshotHolder holder;
     /** Control thread only: current members in configured order. */
     private final LinkedHashMap<String, Member> members = new LinkedHashMap<>();
+    /** Control thread only: keys of backends drained by an operator (published with weight 0). */
+    private final Set<String> drained = new HashSet<>();
+    /** Control thread only: the pool whose backend states a reload carries over, until the first publish. */
+    private ServerPool carryFrom;
 
     /**
      * @param algorithm algorithm name or alias known to {@link SelectorFactory}
@@ -60,7 +66,17 @@ public final class ServerPool {
      * @throws IllegalArgumentException for an unknown algorithm or duplicate backends
      */
     public ServerPool(String algorithm, List<BackendConfig> backends) {
-        this(algorithm, SelectorOptions.DEFAULTS, backends, System::nanoTime);
+        this(algorithm, SelectorOptions.DEFAULTS, backends, System::nanoTime, null);
+    }
+
+    /**
+     * A pool that adopts the {@link BackendState} (in-flight count, health, counters) and the drained flag of every
+     * backend it shares with {@code previous}: how a reload keeps live state. {@code previous} is not changed.
+     * Control thread only.
+     */
+    public ServerPool(String algorithm, List<BackendConfig> backends, ServerPool previous) {
+        this(algorithm, previous == null ? SelectorOptions.DEFAULTS : previous.options, backends, System::nanoTime,
+                previous);
     }
 
     /**
@@ -68,20 +84,39 @@ public final class ServerPool {
      * @param options   the algorithm's parameters, and the slow-start window
      * @param backends  initial backends, possibly empty; distinct by {@link BackendConfig#key()}; they do not ramp
      * @param nanoClock monotonic time for slow start (tests step it)
+     * @param previous  the pool this one replaces on a reload (its backends' live state is adopted), or null
      * @throws IllegalArgumentException for an unknown algorithm, options it cannot use, or duplicate backends
      */
-    public ServerPool(String algorithm, SelectorOptions options, List<BackendConfig> backends, LongSupplier nanoClock) {
+    public ServerPool(String algorithm, SelectorOptions options, List<BackendConfig> backends, LongSupplier nanoClock,
+                      ServerPool previous) {
+        this.options = Objects.requireNonNull(options, "options");
         this.selector = SelectorFactory.create(algorithm, options);
         this.algorithm = selector.name();
         this.slowStartNanos = options.slowStartNanos();
         this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
         this.holder = new SnapshotHolder(BackendSnapshot.EMPTY);
+        this.carryFrom = previous;
         updateBackends(backends);
+        if (previous != null) {
+            for (String key : previous.drained) {
+                if (members.containsKey(key)) {
+                    drained.add(key);
+                }
+            }
+            publish();
+        }
+        this.carryFrom = null;
     }
 
     /** A pool for a location's configured algorithm and backends. */
     public static ServerPool of(LocationConfig location) {
-        return new ServerPool(location.algorithm(), location.options(), location.backends(), System::nanoTime);
+        return of(location, null);
+    }
+
+    /** A pool for a location's config that adopts the live state of {@code previous} (a reload), or null. */
+    public static ServerPool of(LocationConfig location, ServerPool previous) {
+        return new ServerPool(location.algorithm(), location.options(), location.backends(), System::nanoTime,
+                previous);
     }
 
     /** The current snapshot (acquire load). Read it once per request and work on the local. */
@@ -177,7 +212,10 @@ public final class ServerPool {
         ramping = 0;
         for (BackendConfig backend : backends) {
             final String key = backend.key();
-            final Member existing = members.get(key);
+            Member existing = members.get(key);
+            if (existing == null && carryFrom != null) {
+                existing = carryFrom.members.get(key);
+            }
             final BackendState state = existing != null
                     ? existing.state
                     : new BackendState(idFor(key, next), backend.address());
@@ -193,7 +231,50 @@ public final class ServerPool {
         }
         members.clear();
         members.putAll(next);
+        drained.retainAll(members.keySet());
         publish();
+    }
+
+    /**
+     * Switches the algorithm. The new selector is prepared for the current snapshot before it is published, so no
+     * request builds a table. Control thread only.
+     *
+     * @throws IllegalArgumentException (and no change) for an unknown algorithm
+     */
+    public synchronized void setAlgorithm(String name) {
+        final Selector next = SelectorFactory.create(name, options);
+        next.prepare(holder.currentAcquire());
+        this.selector = next;
+        this.algorithm = next.name();
+    }
+
+    /**
+     * Drains (no new requests; in-flight ones finish) or undrains a backend. Control thread only.
+     *
+     * @return false when no backend matches the URL
+     */
+    public synchronized boolean setDrained(String url, boolean drain) {
+        final String key = keyOf(url);
+        if (key == null || !members.containsKey(key)) {
+            return false;
+        }
+        if (drain ? drained.add(key) : drained.remove(key)) {
+            publish();
+        }
+        return true;
+    }
+
+    /** True when an operator drained the backend with this URL. Control thread only. */
+    public synchronized boolean isDrained(String url) {
+        final String key = keyOf(url);
+        return key != null && drained.contains(key);
+    }
+
+    /** The config of the backend with this URL (scheme, host and port compared), or null. Control thread only. */
+    public synchronized BackendConfig backendConfigByUrl(String url) {
+        final String key = keyOf(url);
+        final Member member = key == null ? null : members.get(key);
+        return member == null ? null : member.config;
     }
 
     /** The state of the backend with this URL (scheme, host and port compared), or null. Control thread only. */
@@ -305,10 +386,11 @@ public final class ServerPool {
 
     /**
      * The weight to publish: configured, times {@link #SLOW_START_RESOLUTION} while any backend ramps, times the
-     * elapsed fraction of the window (at least 1 %) for a ramping backend. Drained backends stay at 0.
+     * elapsed fraction of the window (at least 1 %) for a ramping backend. Drained backends (weight 0, or drained by
+     * an operator) stay at 0.
      */
     private int effectiveWeight(Member member, long now, boolean scaled) {
-        final int weight = member.config.weight();
+        final int weight = drained.contains(member.config.key()) ? 0 : member.config.weight();
         if (!scaled || weight == 0) {
             return weight;
         }

@@ -149,7 +149,7 @@ class ConfigLoaderTest {
                             health_check: {type: tcp}
                 """;
         final List<String> warnings = ConfigLoader.parse(yaml, "c.yaml").warnings();
-        assertEquals(17, warnings.size(), warnings::toString);
+        assertEquals(16, warnings.size(), warnings::toString); // log_name is honoured (access log)
         assertTrue(warnings.contains("c.yaml:14 services[0].log_options: " + Fields.NOT_BUILT), warnings::toString);
         assertTrue(warnings.contains("c.yaml:22 services[0].locations[0].backends[0].health_check: "
                 + Fields.NOT_BUILT), warnings::toString);

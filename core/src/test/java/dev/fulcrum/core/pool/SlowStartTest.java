@@ -27,7 +27,7 @@ class SlowStartTest {
                 slowStartNanos, SelectorOptions.DEFAULT_STICKY_COOKIE, "round-robin",
                 SelectorOptions.AdaptiveOptions.DEFAULTS);
         return new ServerPool(algorithm, options, List.of(BackendConfig.of(B1),
-                new BackendConfig(BackendConfig.of(B2).address(), 3, 1000)), clock::get);
+                new BackendConfig(BackendConfig.of(B2).address(), 3, 1000)), clock::get, null);
     }
 
     @Test
