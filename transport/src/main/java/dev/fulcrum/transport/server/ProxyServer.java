@@ -99,6 +99,7 @@ public final class ProxyServer implements AutoCloseable {
             TransportGauges.register(context.metrics().registry(), clients, group, transport.configName());
             final ProxyServer server = new ProxyServer(config, transport, group, context, listeners, threads,
                     bootstrap);
+            SlowStartTicker.startIfConfigured(context);
             LOG.info("buffer allocator {}", ByteBufAllocator.DEFAULT.getClass().getSimpleName());
             for (String warning : config.warnings()) {
                 LOG.warn("config: {}", warning);
