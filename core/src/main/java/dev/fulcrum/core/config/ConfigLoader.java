@@ -1,6 +1,7 @@
 package dev.fulcrum.core.config;
 
 import dev.fulcrum.algorithms.select.SelectorFactory;
+import dev.fulcrum.algorithms.select.SelectorOptions;
 import dev.fulcrum.algorithms.snapshot.BackendAddress;
 
 import java.io.IOException;
@@ -29,6 +30,7 @@ public final class ConfigLoader {
             "limits", "proxy_headers", "connection_pool", "port", "host", "algorithm", "backends", "services",
             HealthCheckParser.KEY, OutlierParser.KEY, ServicePolicyParser.CIRCUIT_BREAKER,
             ServicePolicyParser.RATE_LIMIT, ResilienceParser.TRUSTED_PROXIES, ResilienceParser.RETRY_BUDGET,
+            LbOptionsLoader.KEY,
             // Control plane: parsed by ControlConfigLoader.
             "api", "auth", "access_log", "reload");
     private static final Set<String> ROOT_NOT_BUILT = Set.of("middleware", "tls", "certmanager",
@@ -47,7 +49,8 @@ public final class ConfigLoader {
             "log_name"); // log_name: parsed by ControlConfigLoader
     private static final Set<String> SERVICE_NOT_BUILT = Set.of("tls", "http_redirect", "redirect_port",
             "middleware", "log_options", "headers", "plugin_disabled");
-    private static final Set<String> LOCATION_KEYS = Set.of("path", "rewrite", "redirect", "lb_policy", "backends");
+    private static final Set<String> LOCATION_KEYS = Set.of("path", "rewrite", "redirect", "lb_policy", "backends",
+            LbOptionsLoader.KEY);
     private static final Set<String> BACKEND_KEYS = Set.of("url", "weight", "max_connections",
             HealthCheckParser.KEY);
     private static final Set<String> BACKEND_NOT_BUILT = Set.of("skip_tls_verify", "sni", "http2");
@@ -105,6 +108,7 @@ public final class ConfigLoader {
                 "an integer >= 0");
         final int defaultPort = top.integer("port", FulcrumConfig.DEFAULT_PORT, 1, 65535, PORT_RANGE);
         final String defaultAlgorithm = algorithm(top, "algorithm", SelectorFactory.DEFAULT_ALGORITHM);
+        final SelectorOptions defaultOptions = LbOptionsLoader.read(loading, top, SelectorOptions.DEFAULTS);
         final TimeoutsConfig timeouts = timeouts(loading, top);
         final LimitsConfig limits = limits(loading, top);
         final ProxyHeadersConfig proxyHeaders = proxyHeaders(loading, top);
@@ -120,9 +124,10 @@ public final class ConfigLoader {
             if (top.entry("host") != null) {
                 top.warn("host", "ignored: the top-level host only applies to top-level backends");
             }
-            services = services(loading, top, serviceNodes, defaultPort, defaultAlgorithm);
+            services = services(loading, top, serviceNodes, defaultPort, defaultAlgorithm, defaultOptions);
         } else if (!shorthandBackends.isEmpty()) {
-            services = List.of(shorthandService(loading, top, shorthandBackends, defaultPort, defaultAlgorithm));
+            services = List.of(shorthandService(loading, top, shorthandBackends, defaultPort, defaultAlgorithm,
+                    defaultOptions));
         } else {
             throw new ConfigException(sourceName, top.line(), "", "no services and no backends"
                     + " (expected: a services list, or a top-level backends list)");
@@ -233,17 +238,19 @@ public final class ConfigLoader {
     }
 
     private static ServiceConfig shorthandService(Fields.Loading loading, Fields top, List<YamlNode> backendNodes,
-                                                  int port, String algorithm) throws ConfigException {
+                                                  int port, String algorithm, SelectorOptions options)
+            throws ConfigException {
         final String host = host(top, "host");
         final List<BackendConfig> backends = backends(loading, backendNodes, "backends");
         final LocationConfig location =
-                new LocationConfig(LocationConfig.DEFAULT_PATH, null, null, algorithm, backends);
+                new LocationConfig(LocationConfig.DEFAULT_PATH, null, null, algorithm, backends, options);
         return new ServiceConfig(FulcrumConfig.DEFAULT_SERVICE_NAME, host, port, List.of(location),
                 top.lineOf("backends"));
     }
 
     private static List<ServiceConfig> services(Fields.Loading loading, Fields top, List<YamlNode> nodes,
-                                                int defaultPort, String defaultAlgorithm) throws ConfigException {
+                                                int defaultPort, String defaultAlgorithm,
+                                                SelectorOptions defaultOptions) throws ConfigException {
         final List<ServiceConfig> services = new ArrayList<>(nodes.size());
         final Map<String, String> firstByName = new HashMap<>();
         final Map<String, String> firstByHostPort = new HashMap<>();
@@ -274,7 +281,7 @@ public final class ConfigLoader {
             for (int j = 0; j < locationNodes.size(); j++) {
                 final String locationPath = Fields.index(path + ".locations", j);
                 final Fields lf = Fields.of(loading, locationNodes.get(j), locationPath, LOCATION_KEYS, Set.of());
-                final LocationConfig location = location(loading, lf, defaultAlgorithm);
+                final LocationConfig location = location(loading, lf, defaultAlgorithm, defaultOptions);
                 final Integer firstLine = firstLineByPath.putIfAbsent(location.path(), lf.lineOf("path"));
                 if (firstLine != null) {
                     throw lf.error("path", "duplicate location path \"" + location.path() + "\" in service \""
@@ -312,8 +319,8 @@ public final class ConfigLoader {
         return withPort;
     }
 
-    private static LocationConfig location(Fields.Loading loading, Fields f, String defaultAlgorithm)
-            throws ConfigException {
+    private static LocationConfig location(Fields.Loading loading, Fields f, String defaultAlgorithm,
+                                           SelectorOptions defaultOptions) throws ConfigException {
         final String path = f.string("path", LocationConfig.DEFAULT_PATH);
         if (!path.startsWith("/") || !isUriPart(path) || path.indexOf('?') >= 0 || path.indexOf('#') >= 0) {
             throw f.invalid(f.entry("path"), "a path starting with '/', without query or spaces");
@@ -339,7 +346,8 @@ public final class ConfigLoader {
                     + " (expected: at least one backend for location \"" + path + "\")");
         }
         final List<BackendConfig> backends = backends(loading, backendNodes, f.path("backends"));
-        return new LocationConfig(path, rewrite, redirect, algorithm, backends);
+        final SelectorOptions options = LbOptionsLoader.read(loading, f, defaultOptions);
+        return new LocationConfig(path, rewrite, redirect, algorithm, backends, options);
     }
 
     private static List<BackendConfig> backends(Fields.Loading loading, List<YamlNode> nodes, String path)

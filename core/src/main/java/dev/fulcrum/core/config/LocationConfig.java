@@ -1,5 +1,7 @@
 package dev.fulcrum.core.config;
 
+import dev.fulcrum.algorithms.select.SelectorOptions;
+
 import java.util.List;
 import java.util.Objects;
 
@@ -13,9 +15,10 @@ import java.util.Objects;
  * @param redirect  when set, the transport answers 301 to this target instead of proxying; null otherwise
  * @param algorithm canonical algorithm name, as {@code SelectorFactory.canonicalName} gives it
  * @param backends  at least one backend
+ * @param options   the algorithm's parameters ({@code lb_options})
  */
 public record LocationConfig(String path, String rewrite, String redirect, String algorithm,
-                             List<BackendConfig> backends) {
+                             List<BackendConfig> backends, SelectorOptions options) {
 
     /** terraster's default location path. */
     public static final String DEFAULT_PATH = "/";
@@ -23,6 +26,7 @@ public record LocationConfig(String path, String rewrite, String redirect, Strin
     public LocationConfig {
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(algorithm, "algorithm");
+        Objects.requireNonNull(options, "options");
         if (!path.startsWith("/")) {
             throw new IllegalArgumentException("location path must start with '/': " + path);
         }
@@ -36,5 +40,11 @@ public record LocationConfig(String path, String rewrite, String redirect, Strin
         if (backends.isEmpty()) {
             throw new IllegalArgumentException("location " + path + " has no backends");
         }
+    }
+
+    /** A location with default algorithm parameters. */
+    public LocationConfig(String path, String rewrite, String redirect, String algorithm,
+                          List<BackendConfig> backends) {
+        this(path, rewrite, redirect, algorithm, backends, SelectorOptions.DEFAULTS);
     }
 }

@@ -53,7 +53,7 @@ public final class RoutingTable {
             for (LocationConfig locationConfig : service.locations()) {
                 final Location before = previous == null ? null : previous.find(service.name(), locationConfig.path());
                 final ServerPool pool = before == null ? ServerPool.of(locationConfig)
-                        : new ServerPool(locationConfig.algorithm(), locationConfig.backends(), before.pool());
+                        : ServerPool.of(locationConfig, before.pool());
                 serviceLocations.add(new Location(service, locationConfig, pool));
             }
             all.addAll(serviceLocations);

@@ -679,6 +679,7 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
         // Draining may have begun after the request arrived: the response still tells the client to go away.
         closeAfterResponse = context.proxyHeaders().prepareResponse(response, keepAlive && !context.isDraining(),
                 clientHttp10, mayHaveBody);
+        StickyCookies.onResponseHead(location.pool().selector(), requestKey, backend, response, ctx.channel());
         ctx.write(response, ctx.voidPromise());
         flushClient = true;
     }

@@ -107,6 +107,7 @@ public final class ProxyServer implements AutoCloseable {
             final ProxyServer server = new ProxyServer(config, transport, group, context, listeners, threads,
                     bootstrap);
             server.health = health;
+            SlowStartTicker.startIfConfigured(context);
             LOG.info("buffer allocator {}", ByteBufAllocator.DEFAULT.getClass().getSimpleName());
             for (String warning : config.warnings()) {
                 LOG.warn("config: {}", warning);
