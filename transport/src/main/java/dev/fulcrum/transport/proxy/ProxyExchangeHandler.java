@@ -460,6 +460,9 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
             snapshot.state(index).release();
             index = Selector.NO_BACKEND;
         }
+        if (index < 0 && (tries > 0 || circuitOpen)) {
+            index = acquireUntried(snapshot);
+        }
         if (index < 0) {
             if (circuitOpen && tries == 0) {
                 respondError(HttpResponseStatus.SERVICE_UNAVAILABLE, "circuit open", bodyPending());
@@ -562,6 +565,29 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
         } else {
             b.abandon(breakerProbe);
         }
+    }
+
+    /**
+     * Deterministic selectors (least-connections, the hash family) keep naming the backend that just failed, or one
+     * whose circuit is open; the request then goes to the next eligible backend it has not tried, scanning from an
+     * offset that moves with every request so that the redispatched load spreads instead of landing on one
+     * neighbour.
+     */
+    private int acquireUntried(BackendSnapshot snapshot) {
+        final int size = snapshot.size();
+        final int start = size == 0 ? 0 : (int) Long.remainderUnsigned(connectionId + requestSeq, size);
+        for (int k = 0; k < size; k++) {
+            final int i = start + k < size ? start + k : start + k - size;
+            final BackendState state = snapshot.state(i);
+            if (!snapshot.isEligible(i) || wasTried(state) || !state.tryAcquire(snapshot.maxInFlight(i))) {
+                continue;
+            }
+            if (admittedByBreaker(state)) {
+                return i;
+            }
+            state.release();
+        }
+        return Selector.NO_BACKEND;
     }
 
     private boolean wasTried(BackendState state) {

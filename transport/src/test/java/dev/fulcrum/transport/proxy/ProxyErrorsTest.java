@@ -11,6 +11,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -95,6 +96,21 @@ class ProxyErrorsTest {
             final BackendState dead = proxy.server().context().routing().allPools().get(0)
                     .backendByUrl("http://127.0.0.1:" + refused);
             assertTrue(dead.failuresOpaque() >= 3, "connect failures were not charged to the refused backend");
+        }
+    }
+
+    /** Deterministic selectors name the refused backend again on the retry; the retry must still go elsewhere. */
+    @ParameterizedTest
+    @ValueSource(strings = {"least-connections", "consistent-hash", "maglev", "ip-hash", "bounded-load"})
+    void retriesElsewhereWhenTheAlgorithmKeepsNamingTheRefusedBackend(String algorithm) throws Exception {
+        final int refused = ProxyFixture.freePort();
+        try (ProxyFixture proxy = ProxyFixture.over(TransportKind.NIO, "algorithm: " + algorithm + "\n",
+                "http://127.0.0.1:" + refused, o1.url())) {
+            for (int i = 0; i < 8; i++) {
+                final HttpResponse<String> response = proxy.get("/d" + i);
+                assertEquals(200, response.statusCode(), algorithm + " request " + i + ": " + response.body());
+                assertEquals("o1 GET /d" + i, response.body());
+            }
         }
     }
 
