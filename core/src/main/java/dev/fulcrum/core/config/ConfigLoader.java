@@ -26,8 +26,8 @@ import java.util.Set;
  */
 public final class ConfigLoader {
     private static final Set<String> ROOT_KEYS = Set.of("transport", "io_threads", "bind", "retries", "timeouts",
-            "limits", "proxy_headers", "connection_pool", "port", "host", "algorithm", "backends", "services");
-    private static final Set<String> ROOT_NOT_BUILT = Set.of("health_check", "middleware", "tls", "certmanager",
+            "limits", "proxy_headers", "connection_pool", "port", "host", "algorithm", "backends", "services", "middleware");
+    private static final Set<String> ROOT_NOT_BUILT = Set.of("health_check", "tls", "certmanager",
             "plugin_directory", "http_port", "https_port");
     private static final Set<String> TIMEOUT_KEYS =
             Set.of("connect", "response", "client_idle", "request_header", "upstream_idle", "drain");
@@ -37,10 +37,12 @@ public final class ConfigLoader {
             "x_forwarded_proto", "x_real_ip", "proxy_by", "strip_server", "strip_powered_by");
     private static final Set<String> POOL_KEYS = Set.of("max_idle", "idle_timeout");
     private static final Set<String> POOL_NOT_BUILT = Set.of("max_open");
-    private static final Set<String> SERVICE_KEYS = Set.of("name", "host", "port", "locations");
-    private static final Set<String> SERVICE_NOT_BUILT = Set.of("tls", "http_redirect", "redirect_port",
-            "health_check", "middleware", "log_name", "log_options", "headers", "plugin_disabled");
-    private static final Set<String> LOCATION_KEYS = Set.of("path", "rewrite", "redirect", "lb_policy", "backends");
+    private static final Set<String> SERVICE_KEYS = Set.of("name", "host", "port", "locations", "http_redirect",
+            "redirect_port", "headers", "middleware");
+    private static final Set<String> SERVICE_NOT_BUILT = Set.of("tls",
+            "health_check", "log_name", "log_options", "plugin_disabled");
+    private static final Set<String> LOCATION_KEYS = Set.of("path", "rewrite", "redirect", "lb_policy", "backends",
+            "redirect_status", "redirect_keep_query");
     private static final Set<String> BACKEND_KEYS = Set.of("url", "weight", "max_connections");
     private static final Set<String> BACKEND_NOT_BUILT = Set.of("skip_tls_verify", "sni", "http2", "health_check");
 
@@ -101,6 +103,7 @@ public final class ConfigLoader {
         final LimitsConfig limits = limits(loading, top);
         final ProxyHeadersConfig proxyHeaders = proxyHeaders(loading, top);
         final ConnectionPoolConfig pool = connectionPool(loading, top);
+        final MiddlewareConfig globalMiddleware = ServiceOptionsLoader.globalMiddleware(loading, top);
 
         final List<YamlNode> serviceNodes = top.list("services");
         final List<YamlNode> shorthandBackends = top.list("backends");
@@ -112,9 +115,10 @@ public final class ConfigLoader {
             if (top.entry("host") != null) {
                 top.warn("host", "ignored: the top-level host only applies to top-level backends");
             }
-            services = services(loading, top, serviceNodes, defaultPort, defaultAlgorithm);
+            services = services(loading, top, serviceNodes, defaultPort, defaultAlgorithm, globalMiddleware);
         } else if (!shorthandBackends.isEmpty()) {
-            services = List.of(shorthandService(loading, top, shorthandBackends, defaultPort, defaultAlgorithm));
+            services = List.of(shorthandService(loading, top, shorthandBackends, defaultPort, defaultAlgorithm,
+                    globalMiddleware));
         } else {
             throw new ConfigException(sourceName, top.line(), "", "no services and no backends"
                     + " (expected: a services list, or a top-level backends list)");
@@ -222,17 +226,20 @@ public final class ConfigLoader {
     }
 
     private static ServiceConfig shorthandService(Fields.Loading loading, Fields top, List<YamlNode> backendNodes,
-                                                  int port, String algorithm) throws ConfigException {
+                                                  int port, String algorithm, MiddlewareConfig middleware)
+            throws ConfigException {
         final String host = host(top, "host");
         final List<BackendConfig> backends = backends(loading, backendNodes, "backends");
         final LocationConfig location =
                 new LocationConfig(LocationConfig.DEFAULT_PATH, null, null, algorithm, backends);
         return new ServiceConfig(FulcrumConfig.DEFAULT_SERVICE_NAME, host, port, List.of(location),
-                top.lineOf("backends"));
+                top.lineOf("backends"), middleware == MiddlewareConfig.NONE ? ServiceOptions.NONE
+                        : new ServiceOptions(0, HeadersConfig.NONE, middleware));
     }
 
     private static List<ServiceConfig> services(Fields.Loading loading, Fields top, List<YamlNode> nodes,
-                                                int defaultPort, String defaultAlgorithm) throws ConfigException {
+                                                int defaultPort, String defaultAlgorithm,
+                                                MiddlewareConfig globalMiddleware) throws ConfigException {
         final List<ServiceConfig> services = new ArrayList<>(nodes.size());
         final Map<String, String> firstByName = new HashMap<>();
         final Map<String, String> firstByHostPort = new HashMap<>();
@@ -253,9 +260,10 @@ public final class ConfigLoader {
                         + " (first: " + firstHostPort + ")");
             }
             final String name = serviceName(f, host, port, firstByName, where);
+            final ServiceOptions options = ServiceOptionsLoader.service(loading, f, globalMiddleware, host);
 
             final List<YamlNode> locationNodes = f.list("locations");
-            if (locationNodes.isEmpty()) {
+            if (locationNodes.isEmpty() && !options.redirectsToHttps()) {
                 f.warn("locations", "service \"" + name + "\" has no locations: every request to it gets 404");
             }
             final List<LocationConfig> locations = new ArrayList<>(locationNodes.size());
@@ -271,7 +279,7 @@ public final class ConfigLoader {
                 }
                 locations.add(location);
             }
-            services.add(new ServiceConfig(name, host, port, locations, f.line()));
+            services.add(new ServiceConfig(name, host, port, locations, f.line(), options));
         }
         return services;
     }
@@ -318,8 +326,20 @@ public final class ConfigLoader {
         if (redirect != null && redirect.isEmpty()) {
             redirect = null;
         }
-        if (redirect != null && !isUriPart(redirect)) {
-            throw f.invalid(f.entry("redirect"), "a path or URL without spaces");
+        if (redirect != null && (!isUriPart(redirect) || !(redirect.startsWith("/")
+                || redirect.regionMatches(true, 0, "http://", 0, 7)
+                || redirect.regionMatches(true, 0, "https://", 0, 8)))) {
+            throw f.invalid(f.entry("redirect"), "a path starting with '/' or an http(s) URL, without spaces");
+        }
+        final int redirectStatus = f.integer("redirect_status", LocationConfig.DEFAULT_REDIRECT_STATUS, 301, 308,
+                "301, 302, 303, 307 or 308");
+        if (!LocationConfig.isRedirectStatus(redirectStatus)) {
+            throw f.invalid(f.entry("redirect_status"), "301, 302, 303, 307 or 308");
+        }
+        final boolean redirectKeepQuery = f.bool("redirect_keep_query", false);
+        if (redirect == null && (f.has("redirect_status") || f.has("redirect_keep_query"))) {
+            f.warn(f.has("redirect_status") ? "redirect_status" : "redirect_keep_query",
+                    "ignored: the location has no redirect");
         }
         final String algorithm = algorithm(f, "lb_policy", defaultAlgorithm);
         final List<YamlNode> backendNodes = f.list("backends");
@@ -328,7 +348,7 @@ public final class ConfigLoader {
                     + " (expected: at least one backend for location \"" + path + "\")");
         }
         final List<BackendConfig> backends = backends(loading, backendNodes, f.path("backends"));
-        return new LocationConfig(path, rewrite, redirect, algorithm, backends);
+        return new LocationConfig(path, rewrite, redirect, algorithm, backends, redirectStatus, redirectKeepQuery);
     }
 
     private static List<BackendConfig> backends(Fields.Loading loading, List<YamlNode> nodes, String path)

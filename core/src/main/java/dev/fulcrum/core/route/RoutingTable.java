@@ -4,6 +4,7 @@ import dev.fulcrum.core.config.FulcrumConfig;
 import dev.fulcrum.core.config.LocationConfig;
 import dev.fulcrum.core.config.ServiceConfig;
 import dev.fulcrum.core.pool.ServerPool;
+import dev.fulcrum.core.rules.ServiceRules;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -41,11 +42,17 @@ public final class RoutingTable {
         final List<Location> all = new ArrayList<>();
         for (ServiceConfig service : config.services()) {
             final List<Location> serviceLocations = new ArrayList<>(service.locations().size());
-            for (LocationConfig locationConfig : service.locations()) {
-                final ServerPool pool = ServerPool.of(locationConfig);
-                serviceLocations.add(new Location(service, locationConfig, pool));
+            final ServiceRules rules = ServiceRules.of(service);
+            if (rules.httpsRedirect() != null) {
+                // Answers everything with a redirect: its locations (if any) are never used, so get no pools.
+                serviceLocations.add(Location.httpsRedirectOnly(service, rules));
+            } else {
+                for (LocationConfig locationConfig : service.locations()) {
+                    final ServerPool pool = ServerPool.of(locationConfig);
+                    serviceLocations.add(new Location(service, locationConfig, pool, rules));
+                }
+                all.addAll(serviceLocations);
             }
-            all.addAll(serviceLocations);
             final String host = service.host() == null ? null : service.host().toLowerCase(Locale.ROOT);
             byPort.computeIfAbsent(service.port(), p -> new ArrayList<>())
                     .add(new VirtualHosts.ServiceRoutesEntry(host, new ServiceRoutes(serviceLocations)));

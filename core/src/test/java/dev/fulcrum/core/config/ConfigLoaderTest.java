@@ -149,7 +149,10 @@ class ConfigLoaderTest {
                             health_check: {type: tcp}
                 """;
         final List<String> warnings = ConfigLoader.parse(yaml, "c.yaml").warnings();
-        assertEquals(17, warnings.size(), warnings::toString);
+        // middleware, http_redirect and headers are built (routing branch); redirect_port without http_redirect warns.
+        assertEquals(13, warnings.size(), warnings::toString);
+        assertTrue(warnings.contains("c.yaml:11 services[0].redirect_port: ignored: http_redirect is not true"),
+                warnings::toString);
         assertTrue(warnings.contains("c.yaml:14 services[0].log_options: " + Fields.NOT_BUILT), warnings::toString);
         assertTrue(warnings.contains("c.yaml:22 services[0].locations[0].backends[0].health_check: "
                 + Fields.NOT_BUILT), warnings::toString);

@@ -7,6 +7,9 @@ import dev.fulcrum.core.config.LimitsConfig;
 import dev.fulcrum.core.pool.ServerPool;
 import dev.fulcrum.core.route.Location;
 import dev.fulcrum.core.route.VirtualHosts;
+import dev.fulcrum.core.rules.HttpsRedirect;
+import dev.fulcrum.core.rules.LocationRedirect;
+import dev.fulcrum.core.rules.ServiceRules;
 import dev.fulcrum.transport.upstream.UpstreamConnection;
 import dev.fulcrum.transport.upstream.UpstreamListener;
 import dev.fulcrum.transport.upstream.UpstreamPool;
@@ -77,6 +80,9 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
     private long connectionId;
     private long requestSeq;
     private ScheduledFuture<?> ticker;
+    private ExchangeFacts facts;
+    /** Whether the client connection is TLS: drives redirect schemes and HSTS. */
+    private boolean secure;
 
     private int phase = IDLE;
     private volatile boolean busy;
@@ -88,6 +94,7 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
     // The exchange in progress; reset by beginExchange.
     private HttpRequest request;
     private Location location;
+    private String requestOrigin;
     private boolean keepAlive;
     private boolean clientHttp10;
     private boolean headRequest;
@@ -142,6 +149,8 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
             clientIp = "unknown";
             requestKey = new NettyRequestKey(0L);
         }
+        facts = new ExchangeFacts(remote instanceof InetSocketAddress
+                ? clientIp + ':' + ((InetSocketAddress) remote).getPort() : clientIp);
         final SocketAddress local = ch.localAddress();
         localPort = local instanceof InetSocketAddress ? ((InetSocketAddress) local).getPort() : 0;
         context.clientChannels().add(ch);
@@ -251,6 +260,7 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
         requestSeq++;
         request = req;
         location = null;
+        requestOrigin = null;
         requestComplete = false;
         requestBodyBytes = 0;
         tries = 0;
@@ -293,8 +303,8 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
             respondError(HttpResponseStatus.NOT_FOUND, "no matching service or location", hasBody(req));
             return;
         }
-        if (location.redirect() != null) {
-            respondRedirect(location.redirect(), hasBody(req));
+        facts.begin(host, req.uri(), req.method().name());
+        if ((location.rules() != ServiceRules.NONE || location.redirectRule() != null) && answerByRule(req, host)) {
             return;
         }
         final long contentLength = HttpUtil.getContentLength(req, -1L);
@@ -312,6 +322,7 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
             req.setUri(rewritten);
         }
         context.proxyHeaders().prepareRequest(req, clientIp);
+        ExchangeRules.applyRequest(location.rules().requestHeaders(), req.headers(), facts);
         requestKey.reset(req);
         selectBackendAndConnect();
     }
@@ -506,6 +517,8 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
         upstreamKeepAlive = HttpUtil.isKeepAlive(response);
         final boolean mayHaveBody = !headRequest && code != 204 && code != 304;
         closeAfterResponse = context.proxyHeaders().prepareResponse(response, keepAlive, clientHttp10, mayHaveBody);
+        ExchangeRules.applyResponse(location, response, backend == null ? null : backend.address(), secure, facts,
+                requestOrigin);
         ctx.write(response, ctx.voidPromise());
         flushClient = true;
     }
@@ -609,6 +622,8 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
         busy = false;
         request = null;
         location = null;
+        requestOrigin = null;
+        facts.clear();
         backend = null;
         requestKey.reset(null);
         idleSinceNanos = System.nanoTime();
@@ -647,10 +662,43 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
                 context.proxyHeaders().proxyByLabel()), close);
     }
 
-    private void respondRedirect(String target, boolean forceClose) {
+    private void respondRedirect(int status, String target, boolean forceClose) {
         final boolean close = forceClose || !keepAlive || context.isDraining();
-        sendGenerated(GeneratedResponse.redirect(HttpResponseStatus.MOVED_PERMANENTLY, target, close,
+        sendGenerated(GeneratedResponse.redirect(HttpResponseStatus.valueOf(status), target, close,
                 context.proxyHeaders().proxyByLabel()), close);
+    }
+
+    /**
+     * Answers the request here when a rule says so: HTTPS redirect service, location redirect, CORS preflight.
+     * Otherwise remembers what the response rules need and returns false.
+     */
+    private boolean answerByRule(HttpRequest req, String host) {
+        final ServiceRules rules = location.rules();
+        final HttpsRedirect https = rules.httpsRedirect();
+        if (https != null) {
+            final String target = https.location(host, req.uri());
+            if (target == null) {
+                respondError(HttpResponseStatus.BAD_REQUEST, "no host to redirect to", hasBody(req));
+            } else {
+                respondRedirect(HttpsRedirect.STATUS, target, hasBody(req));
+            }
+            return true;
+        }
+        final LocationRedirect redirect = location.redirectRule();
+        if (redirect != null) {
+            respondRedirect(redirect.status(), redirect.location(secure, host, req.uri()), hasBody(req));
+            return true;
+        }
+        if (rules.cors() != null) {
+            if (ExchangeRules.isPreflight(req)) {
+                final boolean close = hasBody(req) || !keepAlive || context.isDraining();
+                sendGenerated(ExchangeRules.preflight(rules.cors(), req, close, context.proxyHeaders().proxyByLabel()),
+                        close);
+                return true;
+            }
+            requestOrigin = req.headers().get(HttpHeaderNames.ORIGIN);
+        }
+        return false;
     }
 
     private void sendGenerated(HttpResponse response, boolean close) {

@@ -45,7 +45,7 @@ import java.util.zip.CRC32;
  *
  * <p>Endpoints (any method): {@code /size/N[?chunked=1]} N pattern bytes; {@code /upload} answers "length crc32" of
  * the request body; {@code /status/N}; {@code /slow/MS}; {@code /hang} never answers; {@code /close} closes without
- * answering; {@code /stall} stops reading the request body; {@code /headers} sends Server and X-Powered-By; anything else answers "NAME METHOD URI". Every request
+ * answering; {@code /stall} stops reading the request body; {@code /headers} sends Server and X-Powered-By; {@code [/prefix]/redirect/CODE?to=URL} answers CODE with that Location; anything else answers "NAME METHOD URI". Every request
  * is recorded with its connection number and headers.
  *
  * <p>Thread-safe: runs on its own NIO loop; recorded requests are read from the test thread.
@@ -208,6 +208,15 @@ public final class TestOrigin implements AutoCloseable {
                 // never answer
             } else if (path.equals("/close")) {
                 ctx.close();
+            } else if (path.contains("/redirect/")) {
+                // A backend redirect (also under a rewrite prefix): status from the path, Location from ?to=.
+                final int code = Integer.parseInt(path.substring(path.lastIndexOf("/redirect/") + "/redirect/".length()));
+                final String raw = req.uri();
+                final String to = raw.substring(raw.indexOf("to=") + 3);
+                final FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(code));
+                r.headers().set(HttpHeaderNames.LOCATION, QueryStringDecoder.decodeComponent(to))
+                        .setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
+                write(ctx, r, keepAlive);
             } else if (path.equals("/headers")) {
                 final FullHttpResponse r = full(HttpResponseStatus.OK, "headers");
                 r.headers().set(HttpHeaderNames.SERVER, "nginx").set("X-Powered-By", "php")
