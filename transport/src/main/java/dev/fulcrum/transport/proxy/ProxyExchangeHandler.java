@@ -13,12 +13,14 @@ import dev.fulcrum.core.rules.ServiceRules;
 import dev.fulcrum.transport.upstream.UpstreamConnection;
 import dev.fulcrum.transport.upstream.UpstreamListener;
 import dev.fulcrum.transport.upstream.UpstreamPool;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
@@ -71,6 +73,8 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
     private final ArrayDeque<Object> queued = new ArrayDeque<>(4);
     private final ArrayDeque<HttpContent> pendingBody = new ArrayDeque<>(4);
     private final ChannelFutureListener connectListener = this::onConnectComplete;
+    /** Bytes the backend sent right after its 101, waiting for the tunnel to start. */
+    private final ArrayDeque<ByteBuf> tunnelBytes = new ArrayDeque<>(2);
 
     private ChannelHandlerContext ctx;
     private UpstreamPool pool;
@@ -95,6 +99,10 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
     private HttpRequest request;
     private Location location;
     private String requestOrigin;
+    /** The Upgrade header the client sent (with Connection: upgrade), or null. */
+    private String upgradeRequested;
+    /** A 101 went to the client: the connection becomes a tunnel once the backend's response head is consumed. */
+    private boolean upgrading;
     private boolean keepAlive;
     private boolean clientHttp10;
     private boolean headRequest;
@@ -171,6 +179,7 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
         abandonUpstream();
         releaseSlot();
         releaseQueued();
+        releaseTunnelBytes();
         ctx.fireChannelInactive();
     }
 
@@ -261,6 +270,8 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
         request = req;
         location = null;
         requestOrigin = null;
+        upgradeRequested = null;
+        upgrading = false;
         requestComplete = false;
         requestBodyBytes = 0;
         tries = 0;
@@ -321,7 +332,11 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
         if (rewritten != uri) {
             req.setUri(rewritten);
         }
+        upgradeRequested = UpgradeSupport.requestedUpgrade(req, clientHttp10);
         context.proxyHeaders().prepareRequest(req, clientIp);
+        if (upgradeRequested != null) {
+            UpgradeSupport.forwardUpgrade(req.headers(), upgradeRequested);
+        }
         ExchangeRules.applyRequest(location.rules().requestHeaders(), req.headers(), facts);
         requestKey.reset(req);
         selectBackendAndConnect();
@@ -505,6 +520,10 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
             return;
         }
         final int code = response.status().code();
+        if (code == 101 && upgradeRequested != null) {
+            beginTunnel(response);
+            return;
+        }
         if (code < 200) {
             // 1xx from the backend: we already answered 100-continue ourselves and do not relay interim responses
             // (101 needs an Upgrade we never forward). Skip it and its empty tail.
@@ -530,6 +549,14 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
             return;
         }
         final boolean last = content instanceof LastHttpContent;
+        if (upgrading) {
+            // The (empty) end of the 101; the tunnel starts once this read is done.
+            content.release();
+            if (last) {
+                ctx.channel().eventLoop().execute(this::startTunnel);
+            }
+            return;
+        }
         if (skipInformationalTail) {
             content.release();
             if (last) {
@@ -546,6 +573,73 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
         if (last) {
             completeExchange();
         }
+    }
+
+    @Override
+    public void onUpgradedBytes(UpstreamConnection connection, ByteBuf bytes) {
+        if (connection == upstream && upgrading) {
+            tunnelBytes.add(bytes);
+        } else {
+            bytes.release();
+        }
+    }
+
+    /** The backend accepted the upgrade: tell the client, then wait for the end of the 101 to start the tunnel. */
+    private void beginTunnel(HttpResponse response) {
+        upgrading = true;
+        responseStarted = true;
+        responseStatus = 101;
+        final HttpResponse switching = UpgradeSupport.switchingProtocols(response,
+                context.proxyHeaders().proxyByLabel());
+        ReferenceCountUtil.release(response);
+        ctx.writeAndFlush(switching, ctx.voidPromise());
+    }
+
+    /**
+     * Turns both connections into a byte tunnel: the HTTP codecs leave both pipelines, a {@link TunnelHandler}
+     * replaces this handler on the client and the upstream handler on the backend connection. The exchange is over
+     * for the proxy's bookkeeping (the backend slot is released, the timers stop); the connection now lives until
+     * either side closes.
+     */
+    private void startTunnel() {
+        final UpstreamConnection connection = upstream;
+        if (phase != ACTIVE || !upgrading || connection == null || !connection.channel().isActive()
+                || !ctx.channel().isActive()) {
+            closeClient();
+            return;
+        }
+        final Channel client = ctx.channel();
+        final Channel backendChannel = connection.channel();
+        responseComplete = true;
+        phase = CLOSING;
+        busy = false;
+        upstream = null;
+        if (ticker != null) {
+            ticker.cancel(false);
+        }
+        final BackendState served = backend;
+        releaseSlot();
+        if (served != null) {
+            location.pool().selector().onResponse(served, System.nanoTime() - upstreamStartNanos, true);
+        }
+        releaseQueued();
+        connection.detachForTunnel();
+
+        final ChannelPipeline backendPipeline = backendChannel.pipeline();
+        backendPipeline.remove(UpstreamPool.CODEC);
+        backendPipeline.replace(UpstreamPool.HANDLER, TunnelHandler.NAME, new TunnelHandler(client));
+        final ChannelPipeline clientPipeline = client.pipeline();
+        clientPipeline.remove(ProxyPipeline.HEAD_WATCHER);
+        clientPipeline.replace(this, TunnelHandler.NAME, new TunnelHandler(backendChannel));
+        clientPipeline.remove(ProxyPipeline.CODEC);
+
+        ByteBuf bytes;
+        while ((bytes = tunnelBytes.poll()) != null) {
+            client.write(bytes, client.voidPromise());
+        }
+        client.flush();
+        client.read();
+        backendChannel.read();
     }
 
     @Override
@@ -797,12 +891,20 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
         }
     }
 
+    private void releaseTunnelBytes() {
+        ByteBuf bytes;
+        while ((bytes = tunnelBytes.poll()) != null) {
+            bytes.release();
+        }
+    }
+
     private void closeClient() {
         phase = CLOSING;
         busy = false;
         abandonUpstream();
         releaseSlot();
         releaseQueued();
+        releaseTunnelBytes();
         ctx.close();
     }
 }
