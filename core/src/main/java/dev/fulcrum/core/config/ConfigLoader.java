@@ -38,8 +38,8 @@ public final class ConfigLoader {
     private static final Set<String> POOL_KEYS = Set.of("max_idle", "idle_timeout");
     private static final Set<String> POOL_NOT_BUILT = Set.of("max_open");
     private static final Set<String> SERVICE_KEYS = Set.of("name", "host", "port", "locations", "http_redirect",
-            "redirect_port", "headers", "middleware");
-    private static final Set<String> SERVICE_NOT_BUILT = Set.of("tls",
+            "redirect_port", "headers", "middleware", "tls");
+    private static final Set<String> SERVICE_NOT_BUILT = Set.of(
             "health_check", "log_name", "log_options", "plugin_disabled");
     private static final Set<String> LOCATION_KEYS = Set.of("path", "rewrite", "redirect", "lb_policy", "backends",
             "redirect_status", "redirect_keep_query");
@@ -243,6 +243,7 @@ public final class ConfigLoader {
         final List<ServiceConfig> services = new ArrayList<>(nodes.size());
         final Map<String, String> firstByName = new HashMap<>();
         final Map<String, String> firstByHostPort = new HashMap<>();
+        final Map<Integer, Boolean> tlsByPort = new HashMap<>();
         for (int i = 0; i < nodes.size(); i++) {
             final YamlNode node = nodes.get(i);
             final String path = Fields.index("services", i);
@@ -261,6 +262,11 @@ public final class ConfigLoader {
             }
             final String name = serviceName(f, host, port, firstByName, where);
             final ServiceOptions options = ServiceOptionsLoader.service(loading, f, globalMiddleware, host);
+            final Boolean portTls = tlsByPort.putIfAbsent(port, options.tls() != null);
+            if (portTls != null && portTls != (options.tls() != null)) {
+                throw f.error("tls", "protocol mismatch: HTTP and HTTPS services on port " + port
+                        + " (expected: one protocol per port)");
+            }
 
             final List<YamlNode> locationNodes = f.list("locations");
             if (locationNodes.isEmpty() && !options.redirectsToHttps()) {

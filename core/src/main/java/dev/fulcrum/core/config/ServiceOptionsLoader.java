@@ -20,10 +20,14 @@ import java.util.Set;
 final class ServiceOptionsLoader {
     private static final Set<String> HEADERS_KEYS = Set.of("request_headers", "response_headers",
             "remove_request_headers", "remove_response_headers");
-    private static final Set<String> MIDDLEWARE_KEYS = Set.of("security", "cors");
-    private static final Set<String> MIDDLEWARE_NOT_BUILT = Set.of("rate_limit", "circuit_breaker", "compression");
+    private static final Set<String> MIDDLEWARE_KEYS = Set.of("security", "cors", "compression");
+    private static final Set<String> MIDDLEWARE_NOT_BUILT = Set.of("rate_limit", "circuit_breaker");
+    private static final Set<String> COMPRESSION_KEYS = Set.of("enabled", "min_bytes", "types");
     private static final Set<String> SECURITY_KEYS = Set.of("hsts", "hsts_max_age", "hsts_include_subdomains",
             "hsts_preload", "frame_options", "content_type_options", "xss_protection");
+    private static final Set<String> TLS_KEYS = Set.of("enabled", "cert_file", "key_file");
+    private static final Set<String> TLS_NOT_BUILT = Set.of("cipher_suites", "session_tickets_disabled",
+            "next_protos", "http2");
     private static final Set<String> CORS_KEYS = Set.of("allowed_origins", "allowed_methods", "allowed_headers",
             "exposed_headers", "allow_credentials", "max_age");
 
@@ -42,8 +46,11 @@ final class ServiceOptionsLoader {
      */
     static ServiceOptions service(Fields.Loading loading, Fields f, MiddlewareConfig global, String host)
             throws ConfigException {
+        final TlsConfig tls = tls(loading, f);
         int redirectPort = 0;
-        if (f.bool("http_redirect", false)) {
+        if (tls != null && f.bool("http_redirect", false)) {
+            f.warn("http_redirect", "ignored on a TLS service (as in terraster)");
+        } else if (f.bool("http_redirect", false)) {
             redirectPort = f.integer("redirect_port", ServiceOptions.DEFAULT_REDIRECT_PORT, 1, 65535,
                     "an integer 1..65535");
             if (!f.list("locations").isEmpty()) {
@@ -57,10 +64,43 @@ final class ServiceOptionsLoader {
         }
         final HeadersConfig headers = headers(loading, f);
         final MiddlewareConfig middleware = middleware(loading, f, "middleware", global);
-        if (redirectPort == 0 && headers.isEmpty() && middleware == MiddlewareConfig.NONE) {
+        if (redirectPort == 0 && headers.isEmpty() && middleware == MiddlewareConfig.NONE && tls == null) {
             return ServiceOptions.NONE;
         }
-        return new ServiceOptions(redirectPort, headers, middleware);
+        return new ServiceOptions(redirectPort, headers, middleware, tls);
+    }
+
+    /** The service's TLS block when {@code enabled: true}, else null (terraster served such services in plain HTTP). */
+    private static TlsConfig tls(Fields.Loading loading, Fields service) throws ConfigException {
+        final YamlNode node = service.node("tls");
+        if (node == null || node instanceof YamlNode.ScalarNode && ((YamlNode.ScalarNode) node).isNull()) {
+            return null;
+        }
+        final Fields f = Fields.of(loading, node, service.path("tls"), TLS_KEYS, TLS_NOT_BUILT);
+        if (!f.bool("enabled", false)) {
+            if (f.has("cert_file")) {
+                f.warn("enabled", "tls.enabled is not true: the service is served over plain HTTP (as in terraster)");
+            }
+            return null;
+        }
+        return new TlsConfig(pemFile(f, "cert_file"), pemFile(f, "key_file"));
+    }
+
+    private static java.nio.file.Path pemFile(Fields f, String key) throws ConfigException {
+        final String name = f.string(key, null);
+        if (name == null || name.isBlank()) {
+            throw f.error(key, "missing (expected: the path of a PEM file; required when enabled is true)");
+        }
+        final java.nio.file.Path path;
+        try {
+            path = java.nio.file.Path.of(name.trim());
+        } catch (java.nio.file.InvalidPathException e) {
+            throw f.invalid(f.entry(key), "a file path");
+        }
+        if (!java.nio.file.Files.isRegularFile(path) || !java.nio.file.Files.isReadable(path)) {
+            throw f.error(key, "\"" + name + "\" is not a readable file");
+        }
+        return path;
     }
 
     private static HeadersConfig headers(Fields.Loading loading, Fields service) throws ConfigException {
@@ -136,6 +176,7 @@ final class ServiceOptionsLoader {
         final List<YamlNode> items = parent.list(key);
         SecurityConfig security = base.security();
         CorsConfig cors = base.cors();
+        CompressionConfig compression = base.compression();
         for (int i = 0; i < items.size(); i++) {
             final Fields item = Fields.of(loading, items.get(i), Fields.index(parent.path(key), i), MIDDLEWARE_KEYS,
                     MIDDLEWARE_NOT_BUILT);
@@ -144,15 +185,36 @@ final class ServiceOptionsLoader {
                 security = security(Fields.of(loading, securityNode, item.path("security"), SECURITY_KEYS, Set.of()),
                         security);
             }
+            if (item.has("compression")) {
+                compression = compression(loading, item, compression);
+            }
             final YamlNode corsNode = item.node("cors");
             if (corsNode != null) {
                 cors = cors(loading, Fields.of(loading, corsNode, item.path("cors"), CORS_KEYS, Set.of()), cors);
             }
         }
-        if (security == base.security() && cors == base.cors()) {
+        if (security == base.security() && cors == base.cors() && compression == base.compression()) {
             return base;
         }
-        return new MiddlewareConfig(security, cors);
+        return new MiddlewareConfig(security, cors, compression);
+    }
+
+    /** {@code compression: true|false} (terraster) or a mapping {@code {enabled, min_bytes, types}}. */
+    private static CompressionConfig compression(Fields.Loading loading, Fields item, CompressionConfig base)
+            throws ConfigException {
+        final YamlNode node = item.node("compression");
+        if (!(node instanceof YamlNode.MapNode)) {
+            return new CompressionConfig(item.bool("compression", base.enabled()), base.minBytes(), base.types());
+        }
+        final Fields f = Fields.of(loading, node, item.path("compression"), COMPRESSION_KEYS, Set.of());
+        final List<String> types = f.has("types") ? strings(loading, f, "types") : base.types();
+        for (String type : types) {
+            if (type.indexOf('/') <= 0) {
+                throw f.error("types", "\"" + type + "\" (expected: media types such as text/html or text/*)");
+            }
+        }
+        return new CompressionConfig(f.bool("enabled", true),
+                f.integer("min_bytes", base.minBytes(), 0, Integer.MAX_VALUE, "an integer >= 0"), types);
     }
 
     private static SecurityConfig security(Fields f, SecurityConfig base) throws ConfigException {

@@ -9,22 +9,25 @@ import dev.fulcrum.core.config.ServiceOptions;
  * <p>Immutable; built once per service when the routing table is built.
  */
 public final class ServiceRules {
-    public static final ServiceRules NONE = new ServiceRules(null, HeaderRules.NONE, HeaderRules.NONE, null, null);
+    public static final ServiceRules NONE =
+            new ServiceRules(null, HeaderRules.NONE, HeaderRules.NONE, null, null, null);
 
     private final HttpsRedirect httpsRedirect;
     private final HeaderRules requestHeaders;
     private final HeaderRules responseHeaders;
     private final SecurityHeaders security;
     private final CorsPolicy cors;
+    private final CompressionPolicy compression;
     private final boolean touchesResponses;
 
     private ServiceRules(HttpsRedirect httpsRedirect, HeaderRules requestHeaders, HeaderRules responseHeaders,
-                         SecurityHeaders security, CorsPolicy cors) {
+                         SecurityHeaders security, CorsPolicy cors, CompressionPolicy compression) {
         this.httpsRedirect = httpsRedirect;
         this.requestHeaders = requestHeaders;
         this.responseHeaders = responseHeaders;
         this.security = security;
         this.cors = cors;
+        this.compression = compression;
         this.touchesResponses = !responseHeaders.isEmpty() || security != null || cors != null;
     }
 
@@ -42,7 +45,8 @@ public final class ServiceRules {
                 HeaderRules.request(options.headers()),
                 HeaderRules.response(options.headers()),
                 SecurityHeaders.of(options.middleware().security()),
-                CorsPolicy.of(options.middleware().cors()));
+                CorsPolicy.of(options.middleware().cors()),
+                CompressionPolicy.of(options.middleware().compression()));
     }
 
     /** Non-null for an {@code http_redirect} service: every request gets this redirect. */
@@ -66,6 +70,11 @@ public final class ServiceRules {
     /** The CORS policy, or null. */
     public CorsPolicy cors() {
         return cors;
+    }
+
+    /** The compression policy, or null when the service does not compress. */
+    public CompressionPolicy compression() {
+        return compression;
     }
 
     /** False when responses pass through untouched by this service's rules (the common case: one branch). */

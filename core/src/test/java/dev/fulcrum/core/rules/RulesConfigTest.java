@@ -145,4 +145,32 @@ class RulesConfigTest {
         assertFalse(list.allows("https://a.example.evil"));
         assertFalse(list.allows(null));
     }
+
+    @Test
+    void compressionAcceptsTerrastersBooleanOrAMappingAndMatchesTypesIgnoringParameters() throws ConfigException {
+        final FulcrumConfig config = ConfigLoader.parse("""
+                middleware:
+                  - compression: true
+                services:
+                  - host: a.test
+                    locations:
+                      - backends: [{url: "http://b:1"}]
+                  - host: b.test
+                    middleware:
+                      - compression: {min_bytes: 10, types: [application/json]}
+                    locations:
+                      - backends: [{url: "http://b:1"}]
+                """, "c.yaml");
+        final CompressionPolicy a = CompressionPolicy.of(config.services().get(0).options().middleware().compression());
+        assertTrue(a.shouldCompress("Text/HTML; charset=utf-8", -1));
+        assertTrue(a.shouldCompress("application/json", 5000));
+        assertFalse(a.shouldCompress("application/json", 100), "below the default 1024");
+        assertFalse(a.shouldCompress("image/png", 5000));
+        assertFalse(a.shouldCompress("text/", 5000));
+        assertFalse(a.shouldCompress(null, 5000));
+        final CompressionPolicy b = CompressionPolicy.of(config.services().get(1).options().middleware().compression());
+        assertTrue(b.shouldCompress("application/json", 100));
+        assertFalse(b.shouldCompress("text/plain", 100));
+        assertNull(CompressionPolicy.of(dev.fulcrum.core.config.CompressionConfig.OFF));
+    }
 }

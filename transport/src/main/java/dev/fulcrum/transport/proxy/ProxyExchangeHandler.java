@@ -10,6 +10,7 @@ import dev.fulcrum.core.route.VirtualHosts;
 import dev.fulcrum.core.rules.HttpsRedirect;
 import dev.fulcrum.core.rules.LocationRedirect;
 import dev.fulcrum.core.rules.ServiceRules;
+import dev.fulcrum.transport.tls.ServerTls;
 import dev.fulcrum.transport.upstream.UpstreamConnection;
 import dev.fulcrum.transport.upstream.UpstreamListener;
 import dev.fulcrum.transport.upstream.UpstreamPool;
@@ -85,6 +86,8 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
     private long requestSeq;
     private ScheduledFuture<?> ticker;
     private ExchangeFacts facts;
+    /** Null unless some service compresses. */
+    private ResponseCompressor compressor;
     /** Whether the client connection is TLS: drives redirect schemes and HSTS. */
     private boolean secure;
 
@@ -159,6 +162,8 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
         }
         facts = new ExchangeFacts(remote instanceof InetSocketAddress
                 ? clientIp + ':' + ((InetSocketAddress) remote).getPort() : clientIp);
+        secure = ch.pipeline().get(ServerTls.HANDLER) != null;
+        compressor = (ResponseCompressor) ch.pipeline().get(ResponseCompressor.NAME);
         final SocketAddress local = ch.localAddress();
         localPort = local instanceof InetSocketAddress ? ((InetSocketAddress) local).getPort() : 0;
         context.clientChannels().add(ch);
@@ -333,7 +338,7 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
             req.setUri(rewritten);
         }
         upgradeRequested = UpgradeSupport.requestedUpgrade(req, clientHttp10);
-        context.proxyHeaders().prepareRequest(req, clientIp);
+        context.proxyHeaders().prepareRequest(req, clientIp, secure);
         if (upgradeRequested != null) {
             UpgradeSupport.forwardUpgrade(req.headers(), upgradeRequested);
         }
@@ -538,6 +543,10 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
         closeAfterResponse = context.proxyHeaders().prepareResponse(response, keepAlive, clientHttp10, mayHaveBody);
         ExchangeRules.applyResponse(location, response, backend == null ? null : backend.address(), secure, facts,
                 requestOrigin);
+        if (compressor != null) {
+            // HTTP/1.0 clients get no chunked framing, which a compressed body of unknown length needs.
+            compressor.next(clientHttp10 ? null : location.rules().compression());
+        }
         ctx.write(response, ctx.voidPromise());
         flushClient = true;
     }
@@ -632,6 +641,9 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
         clientPipeline.remove(ProxyPipeline.HEAD_WATCHER);
         clientPipeline.replace(this, TunnelHandler.NAME, new TunnelHandler(backendChannel));
         clientPipeline.remove(ProxyPipeline.CODEC);
+        if (clientPipeline.get(ResponseCompressor.NAME) != null) {
+            clientPipeline.remove(ResponseCompressor.NAME);
+        }
 
         ByteBuf bytes;
         while ((bytes = tunnelBytes.poll()) != null) {

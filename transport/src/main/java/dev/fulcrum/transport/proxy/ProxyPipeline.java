@@ -14,6 +14,8 @@ public final class ProxyPipeline {
     public static final String HEAD_WATCHER = "head-start";
     public static final String CODEC = "http-server-codec";
     public static final String EXCHANGE = "exchange";
+    /** What TLS listeners offer in ALPN, most preferred first. */
+    public static final java.util.List<String> ALPN_PROTOCOLS = java.util.List.of("http/1.1");
     /**
      * Body slices handed on by the decoder are views of the read buffer, so a large cap costs no copy; it only
      * saves splitting one read into many messages.
@@ -31,5 +33,24 @@ public final class ProxyPipeline {
         pipeline.addLast(HEAD_WATCHER, new HeadStartWatcher(exchange));
         pipeline.addLast(CODEC, new HttpServerCodec(decoder));
         pipeline.addLast(EXCHANGE, exchange);
+    }
+
+    /** As {@link #install}, with a response compressor between codec and exchange when some service compresses. */
+    public static void install(ChannelPipeline pipeline, ProxyExchangeHandler exchange, LimitsConfig limits,
+                               boolean compression) {
+        install(pipeline, exchange, limits);
+        if (compression) {
+            pipeline.addBefore(EXCHANGE, ResponseCompressor.NAME, new ResponseCompressor());
+        }
+    }
+
+    /** True when some service of the config has the compression middleware on. */
+    public static boolean anyCompression(dev.fulcrum.core.config.FulcrumConfig config) {
+        for (dev.fulcrum.core.config.ServiceConfig service : config.services()) {
+            if (service.options().middleware().compression().enabled()) {
+                return true;
+            }
+        }
+        return false;
     }
 }

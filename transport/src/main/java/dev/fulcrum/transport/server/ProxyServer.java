@@ -7,6 +7,7 @@ import dev.fulcrum.transport.io.TransportKind;
 import dev.fulcrum.transport.proxy.ProxyContext;
 import dev.fulcrum.transport.proxy.ProxyExchangeHandler;
 import dev.fulcrum.transport.proxy.ProxyPipeline;
+import dev.fulcrum.transport.tls.ServerTls;
 import dev.fulcrum.transport.upstream.UpstreamPool;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBufAllocator;
@@ -46,6 +47,7 @@ public final class ProxyServer implements AutoCloseable {
     private final ProxyContext context;
     private final List<Channel> listeners;
     private final int ioThreads;
+    private ServerTls tls;
     private boolean stopped;
 
     private ProxyServer(FulcrumConfig config, TransportKind transport, EventLoopGroup group, ProxyContext context,
@@ -80,6 +82,7 @@ public final class ProxyServer implements AutoCloseable {
             }
             final ChannelGroup clients = new DefaultChannelGroup("fulcrum-clients", GlobalEventExecutor.INSTANCE);
             final ProxyContext context = new ProxyContext(config, RoutingTable.build(config), pools, clients);
+            final ServerTls tls = ServerTls.build(config, ProxyPipeline.ALPN_PROTOCOLS);
             final ServerBootstrap bootstrap = new ServerBootstrap()
                     .group(group)
                     .channel(transport.serverChannelClass())
@@ -88,12 +91,13 @@ public final class ProxyServer implements AutoCloseable {
                     .childOption(ChannelOption.AUTO_READ, false)
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(64 * 1024, 256 * 1024))
-                    .childHandler(new ClientChannelInitializer(context));
+                    .childHandler(new ClientChannelInitializer(context, tls));
             final List<Channel> listeners = new ArrayList<>();
             for (int port : context.routing().ports()) {
                 listeners.add(bootstrap.bind(config.bindHost(), port).sync().channel());
             }
             final ProxyServer server = new ProxyServer(config, transport, group, context, listeners, threads);
+            server.tls = tls;
             LOG.info("buffer allocator {}", ByteBufAllocator.DEFAULT.getClass().getSimpleName());
             for (String warning : config.warnings()) {
                 LOG.warn("config: {}", warning);
@@ -150,6 +154,9 @@ public final class ProxyServer implements AutoCloseable {
             return 0;
         }
         stopped = true;
+        if (tls != null) {
+            tls.close();
+        }
         for (Channel listener : listeners) {
             listener.close().syncUninterruptibly();
         }
