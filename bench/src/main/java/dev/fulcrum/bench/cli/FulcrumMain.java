@@ -39,6 +39,7 @@ public final class FulcrumMain implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        ServingDefaults.apply();
         System.exit(commandLine().execute(args));
     }
 }
