@@ -18,7 +18,7 @@ import java.util.List;
 /**
  * Compresses proxied responses for services with the {@code compression} middleware, using Netty's content
  * encoder: the encoding is the one the client's {@code Accept-Encoding} ranks highest by q-value among gzip, deflate
- * and zstd (when zstd-jni loads); {@code q=0} refuses an encoding; 1xx, 204, 304 and HEAD answers pass through.
+ * and zstd (only when a zstd-jni jar is on the class path; none is shipped); {@code q=0} refuses an encoding; 1xx, 204, 304 and HEAD answers pass through.
  *
  * <p>Confined to its connection's event loop. {@link ProxyExchangeHandler} calls {@link #next} with the service's
  * policy just before it writes a response head; the head consumes it, so generated responses are never compressed.
