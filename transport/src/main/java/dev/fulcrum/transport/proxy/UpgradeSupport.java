@@ -33,8 +33,9 @@ final class UpgradeSupport {
         }
         final HttpHeaders headers = request.headers();
         final String upgrade = headers.get(HttpHeaderNames.UPGRADE);
-        if (upgrade == null || upgrade.isEmpty()
+        if (upgrade == null || upgrade.isEmpty() || upgrade.regionMatches(true, 0, "h2c", 0, 3)
                 || !headers.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true)) {
+            // h2c is an upgrade of this hop only (its HTTP2-Settings header is hop-by-hop): never passed on.
             return null;
         }
         return upgrade;
