@@ -144,10 +144,30 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        if (ctx.channel().isActive()) {
+            // Added after the protocol was chosen (ALPN after the TLS handshake): no channelActive will follow.
+            start(ctx);
+        }
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
+        if (facts == null) {
+            start(ctx);
+        }
+        ctx.fireChannelActive();
+    }
+
+    /** The connection turned out to speak HTTP/2 with prior knowledge: this handler leaves without a trace. */
+    void handOverToHttp2() {
+        phase = CLOSING;
+        busy = false;
+        if (ticker != null) {
+            ticker.cancel(false);
+        }
+    }
+
+    private void start(ChannelHandlerContext ctx) {
         final Channel ch = ctx.channel();
         pool = context.pool(ch.eventLoop());
         connectionId = context.nextConnectionId();
@@ -162,7 +182,10 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
         }
         facts = new ExchangeFacts(remote instanceof InetSocketAddress
                 ? clientIp + ':' + ((InetSocketAddress) remote).getPort() : clientIp);
-        secure = ch.pipeline().get(ServerTls.HANDLER) != null;
+        // An HTTP/2 stream's TLS lives on its parent connection.
+        final Channel connection = ch.parent() != null ? ch.parent() : ch;
+        secure = connection.pipeline().get(ServerTls.HANDLER) != null
+                || connection.pipeline().get(io.netty.handler.ssl.SslHandler.class) != null;
         compressor = (ResponseCompressor) ch.pipeline().get(ResponseCompressor.NAME);
         final SocketAddress local = ch.localAddress();
         localPort = local instanceof InetSocketAddress ? ((InetSocketAddress) local).getPort() : 0;
@@ -171,7 +194,6 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
         ticker = ch.eventLoop().scheduleAtFixedRate(this, context.timerTickNanos(), context.timerTickNanos(),
                 TimeUnit.NANOSECONDS);
         ctx.read();
-        ctx.fireChannelActive();
     }
 
     @Override

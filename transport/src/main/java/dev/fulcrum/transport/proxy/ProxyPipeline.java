@@ -15,7 +15,7 @@ public final class ProxyPipeline {
     public static final String CODEC = "http-server-codec";
     public static final String EXCHANGE = "exchange";
     /** What TLS listeners offer in ALPN, most preferred first. */
-    public static final java.util.List<String> ALPN_PROTOCOLS = java.util.List.of("http/1.1");
+    public static final java.util.List<String> ALPN_PROTOCOLS = java.util.List.of("h2", "http/1.1");
     /**
      * Body slices handed on by the decoder are views of the read buffer, so a large cap costs no copy; it only
      * saves splitting one read into many messages.
@@ -26,22 +26,25 @@ public final class ProxyPipeline {
     }
 
     public static void install(ChannelPipeline pipeline, ProxyExchangeHandler exchange, LimitsConfig limits) {
+        install(pipeline, exchange, limits, false);
+    }
+
+    /**
+     * As above, with a response compressor between codec and exchange when some service compresses. The exchange
+     * handler goes last: added to an active channel it starts at once and looks up the compressor.
+     */
+    public static void install(ChannelPipeline pipeline, ProxyExchangeHandler exchange, LimitsConfig limits,
+                               boolean compression) {
         final HttpDecoderConfig decoder = new HttpDecoderConfig()
                 .setMaxInitialLineLength(limits.maxUriBytes())
                 .setMaxHeaderSize(limits.maxHeaderBytes())
                 .setMaxChunkSize(MAX_CHUNK_BYTES);
         pipeline.addLast(HEAD_WATCHER, new HeadStartWatcher(exchange));
         pipeline.addLast(CODEC, new HttpServerCodec(decoder));
-        pipeline.addLast(EXCHANGE, exchange);
-    }
-
-    /** As {@link #install}, with a response compressor between codec and exchange when some service compresses. */
-    public static void install(ChannelPipeline pipeline, ProxyExchangeHandler exchange, LimitsConfig limits,
-                               boolean compression) {
-        install(pipeline, exchange, limits);
         if (compression) {
-            pipeline.addBefore(EXCHANGE, ResponseCompressor.NAME, new ResponseCompressor());
+            pipeline.addLast(ResponseCompressor.NAME, new ResponseCompressor());
         }
+        pipeline.addLast(EXCHANGE, exchange);
     }
 
     /** True when some service of the config has the compression middleware on. */

@@ -3,6 +3,8 @@ package dev.fulcrum.transport.server;
 import dev.fulcrum.core.config.LimitsConfig;
 import dev.fulcrum.transport.proxy.ProxyContext;
 import dev.fulcrum.transport.proxy.ProxyExchangeHandler;
+import dev.fulcrum.transport.proxy.AlpnSwitch;
+import dev.fulcrum.transport.proxy.PriorKnowledgeDetector;
 import dev.fulcrum.transport.proxy.ProxyPipeline;
 import dev.fulcrum.transport.tls.ServerTls;
 import io.netty.handler.ssl.SniHandler;
@@ -34,12 +36,14 @@ final class ClientChannelInitializer extends ChannelInitializer<SocketChannel> {
 
     @Override
     protected void initChannel(SocketChannel ch) {
-        ProxyPipeline.install(ch.pipeline(), new ProxyExchangeHandler(context), limits, compression);
-        if (tls != null) {
-            final SniHandler sni = tls.newHandler(ch.localAddress().getPort());
-            if (sni != null) {
-                ch.pipeline().addFirst(ServerTls.HANDLER, sni);
-            }
+        final SniHandler sni = tls == null ? null : tls.newHandler(ch.localAddress().getPort());
+        if (sni != null) {
+            // TLS: the HTTP/1.1 or HTTP/2 pipeline is built once ALPN has chosen.
+            ch.pipeline().addLast(ServerTls.HANDLER, sni);
+            ch.pipeline().addLast(AlpnSwitch.NAME, new AlpnSwitch(context, compression));
+        } else {
+            ProxyPipeline.install(ch.pipeline(), new ProxyExchangeHandler(context), limits, compression);
+            ch.pipeline().addFirst(PriorKnowledgeDetector.NAME, new PriorKnowledgeDetector(context));
         }
     }
 }

@@ -176,7 +176,7 @@ class TlsTerminationTest {
             socket.setSoTimeout(10_000);
             final SSLParameters params = socket.getSSLParameters();
             params.setServerNames(sni == null ? List.of() : List.of(new SNIHostName(sni)));
-            params.setApplicationProtocols(new String[]{"h2", "http/1.1"});
+            params.setApplicationProtocols(new String[]{"http/1.1"}); // h2 is Http2Test's
             socket.setSSLParameters(params);
             socket.startHandshake();
             final X509Certificate leaf = (X509Certificate) socket.getSession().getPeerCertificates()[0];
