@@ -149,8 +149,9 @@ class ConfigLoaderTest {
                             health_check: {type: tcp}
                 """;
         final List<String> warnings = ConfigLoader.parse(yaml, "c.yaml").warnings();
-        // middleware, http_redirect and headers are built (routing branch); redirect_port without http_redirect warns.
-        assertEquals(13, warnings.size(), warnings::toString);
+        // middleware, http_redirect, headers and service tls are built (routing branch); redirect_port without
+        // http_redirect warns.
+        assertEquals(12, warnings.size(), warnings::toString);
         assertTrue(warnings.contains("c.yaml:11 services[0].redirect_port: ignored: http_redirect is not true"),
                 warnings::toString);
         assertTrue(warnings.contains("c.yaml:14 services[0].log_options: " + Fields.NOT_BUILT), warnings::toString);
