@@ -183,7 +183,7 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
         facts = new ExchangeFacts(remote instanceof InetSocketAddress
                 ? clientIp + ':' + ((InetSocketAddress) remote).getPort() : clientIp);
         // An HTTP/2 stream's TLS lives on its parent connection.
-        final Channel connection = ch.parent() != null ? ch.parent() : ch;
+        final Channel connection = ch instanceof io.netty.handler.codec.http2.Http2StreamChannel ? ch.parent() : ch;
         secure = connection.pipeline().get(ServerTls.HANDLER) != null
                 || connection.pipeline().get(io.netty.handler.ssl.SslHandler.class) != null;
         compressor = (ResponseCompressor) ch.pipeline().get(ResponseCompressor.NAME);
