@@ -1,5 +1,6 @@
 package dev.fulcrum.bench.cli;
 
+import dev.fulcrum.transport.cli.HashPasswordCommand;
 import dev.fulcrum.transport.cli.RunCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -16,7 +17,7 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "fulcrum", mixinStandardHelpOptions = true, versionProvider = JarVersion.class,
         description = "Fulcrum: an L7 load balancer on Netty, and the tools that measure it.",
-        subcommands = {RunCommand.class, DemoCommand.class, JmhCommand.class})
+        subcommands = {RunCommand.class, DemoCommand.class, JmhCommand.class, HashPasswordCommand.class})
 public final class FulcrumMain implements Callable<Integer> {
     /** picocli's code for invalid input; the subcommands use the same value for bad arguments. */
     public static final int EXIT_USAGE = CommandLine.ExitCode.USAGE;

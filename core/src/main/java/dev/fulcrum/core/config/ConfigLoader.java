@@ -26,7 +26,10 @@ import java.util.Set;
  */
 public final class ConfigLoader {
     private static final Set<String> ROOT_KEYS = Set.of("transport", "io_threads", "bind", "retries", "timeouts",
-            "limits", "proxy_headers", "connection_pool", "port", "host", "algorithm", "backends", "services", "middleware");
+            "limits", "proxy_headers", "connection_pool", "port", "host", "algorithm", "backends", "services",
+            "middleware",
+            // Control plane: parsed by ControlConfigLoader.
+            "api", "auth", "access_log", "reload");
     private static final Set<String> ROOT_NOT_BUILT = Set.of("health_check", "tls", "certmanager",
             "plugin_directory", "http_port", "https_port");
     private static final Set<String> TIMEOUT_KEYS =
@@ -37,10 +40,11 @@ public final class ConfigLoader {
             "x_forwarded_proto", "x_real_ip", "proxy_by", "strip_server", "strip_powered_by");
     private static final Set<String> POOL_KEYS = Set.of("max_idle", "idle_timeout");
     private static final Set<String> POOL_NOT_BUILT = Set.of("max_open");
-    private static final Set<String> SERVICE_KEYS = Set.of("name", "host", "port", "locations", "http_redirect",
-            "redirect_port", "headers", "middleware", "tls");
+    private static final Set<String> SERVICE_KEYS = Set.of("name", "host", "port", "locations",
+            "log_name", // log_name: parsed by ControlConfigLoader
+            "http_redirect", "redirect_port", "headers", "middleware", "tls");
     private static final Set<String> SERVICE_NOT_BUILT = Set.of(
-            "health_check", "log_name", "log_options", "plugin_disabled");
+            "health_check", "log_options", "plugin_disabled");
     private static final Set<String> LOCATION_KEYS = Set.of("path", "rewrite", "redirect", "lb_policy", "backends",
             "redirect_status", "redirect_keep_query");
     private static final Set<String> BACKEND_KEYS = Set.of("url", "weight", "max_connections");

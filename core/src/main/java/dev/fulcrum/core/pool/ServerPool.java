@@ -32,11 +32,16 @@ import java.util.Set;
  * backend keeps its id across restarts and config reorderings (sticky cookies carry ids, never URLs).
  */
 public final class ServerPool {
-    private final String algorithm;
-    private final Selector selector;
+    // Volatile: the admin API may swap the algorithm at run time (setAlgorithm); event loops read it per request.
+    private volatile String algorithm;
+    private volatile Selector selector;
     private final SnapshotHolder holder;
     /** Control thread only: current members in configured order. */
     private final LinkedHashMap<String, Member> members = new LinkedHashMap<>();
+    /** Control thread only: keys of backends drained by an operator (published with weight 0). */
+    private final Set<String> drained = new HashSet<>();
+    /** Control thread only: the pool whose backend states a reload carries over, until the first publish. */
+    private ServerPool carryFrom;
 
     /**
      * @param algorithm algorithm name or alias known to {@link SelectorFactory}
@@ -44,10 +49,29 @@ public final class ServerPool {
      * @throws IllegalArgumentException for an unknown algorithm or duplicate backends
      */
     public ServerPool(String algorithm, List<BackendConfig> backends) {
+        this(algorithm, backends, null);
+    }
+
+    /**
+     * A pool that adopts the {@link BackendState} (in-flight count, health, counters) and the drained flag of every
+     * backend it shares with {@code previous}: how a reload keeps live state. {@code previous} is not changed.
+     * Control thread only.
+     */
+    public ServerPool(String algorithm, List<BackendConfig> backends, ServerPool previous) {
         this.selector = SelectorFactory.create(algorithm);
         this.algorithm = selector.name();
         this.holder = new SnapshotHolder(BackendSnapshot.EMPTY);
+        this.carryFrom = previous;
         updateBackends(backends);
+        if (previous != null) {
+            for (String key : previous.drained) {
+                if (members.containsKey(key)) {
+                    drained.add(key);
+                }
+            }
+            publish();
+        }
+        this.carryFrom = null;
     }
 
     /** A pool for a location's configured algorithm and backends. */
@@ -140,7 +164,10 @@ public final class ServerPool {
         final LinkedHashMap<String, Member> next = new LinkedHashMap<>();
         for (BackendConfig backend : backends) {
             final String key = backend.key();
-            final Member existing = members.get(key);
+            Member existing = members.get(key);
+            if (existing == null && carryFrom != null) {
+                existing = carryFrom.members.get(key);
+            }
             final BackendState state = existing != null
                     ? existing.state
                     : new BackendState(idFor(key, next), backend.address());
@@ -148,7 +175,50 @@ public final class ServerPool {
         }
         members.clear();
         members.putAll(next);
+        drained.retainAll(members.keySet());
         publish();
+    }
+
+    /**
+     * Switches the algorithm. The new selector is prepared for the current snapshot before it is published, so no
+     * request builds a table. Control thread only.
+     *
+     * @throws IllegalArgumentException (and no change) for an unknown algorithm
+     */
+    public void setAlgorithm(String name) {
+        final Selector next = SelectorFactory.create(name);
+        next.prepare(holder.currentAcquire());
+        this.selector = next;
+        this.algorithm = next.name();
+    }
+
+    /**
+     * Drains (no new requests; in-flight ones finish) or undrains a backend. Control thread only.
+     *
+     * @return false when no backend matches the URL
+     */
+    public boolean setDrained(String url, boolean drain) {
+        final String key = keyOf(url);
+        if (key == null || !members.containsKey(key)) {
+            return false;
+        }
+        if (drain ? drained.add(key) : drained.remove(key)) {
+            publish();
+        }
+        return true;
+    }
+
+    /** True when an operator drained the backend with this URL. Control thread only. */
+    public boolean isDrained(String url) {
+        final String key = keyOf(url);
+        return key != null && drained.contains(key);
+    }
+
+    /** The config of the backend with this URL (scheme, host and port compared), or null. Control thread only. */
+    public BackendConfig backendConfigByUrl(String url) {
+        final String key = keyOf(url);
+        final Member member = key == null ? null : members.get(key);
+        return member == null ? null : member.config;
     }
 
     /** The state of the backend with this URL (scheme, host and port compared), or null. Control thread only. */
@@ -185,7 +255,8 @@ public final class ServerPool {
     private void publish() {
         final BackendSnapshot.Builder builder = BackendSnapshot.builder();
         for (Member member : members.values()) {
-            builder.add(member.state, member.config.weight(), member.config.maxConnections());
+            final int weight = drained.contains(member.config.key()) ? 0 : member.config.weight();
+            builder.add(member.state, weight, member.config.maxConnections());
         }
         // Tables (Maglev, ring, alias, WRR sequence) are built here on the control thread, before any reader can
         // see the snapshot, never on the request path.

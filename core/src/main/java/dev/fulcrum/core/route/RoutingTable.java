@@ -38,6 +38,15 @@ public final class RoutingTable {
      *                                  line first; this guards configs built in code)
      */
     public static RoutingTable build(FulcrumConfig config) {
+        return build(config, null);
+    }
+
+    /**
+     * A table for a reloaded config: a location with the same service name and path as one of {@code previous}
+     * gets a new pool that adopts the live state of the backends it keeps (in-flight counts, health, counters,
+     * drained flags). {@code previous} keeps serving unchanged until the caller swaps tables. Control thread only.
+     */
+    public static RoutingTable build(FulcrumConfig config, RoutingTable previous) {
         final Map<Integer, List<VirtualHosts.ServiceRoutesEntry>> byPort = new TreeMap<>();
         final List<Location> all = new ArrayList<>();
         for (ServiceConfig service : config.services()) {
@@ -48,7 +57,10 @@ public final class RoutingTable {
                 serviceLocations.add(Location.httpsRedirectOnly(service, rules));
             } else {
                 for (LocationConfig locationConfig : service.locations()) {
-                    final ServerPool pool = ServerPool.of(locationConfig);
+                    final Location before = previous == null ? null
+                            : previous.find(service.name(), locationConfig.path());
+                    final ServerPool pool = before == null || before.pool() == null ? ServerPool.of(locationConfig)
+                            : new ServerPool(locationConfig.algorithm(), locationConfig.backends(), before.pool());
                     serviceLocations.add(new Location(service, locationConfig, pool, rules));
                 }
                 all.addAll(serviceLocations);

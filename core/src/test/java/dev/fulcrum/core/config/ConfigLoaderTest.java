@@ -149,9 +149,9 @@ class ConfigLoaderTest {
                             health_check: {type: tcp}
                 """;
         final List<String> warnings = ConfigLoader.parse(yaml, "c.yaml").warnings();
-        // middleware, http_redirect, headers and service tls are built (routing branch); redirect_port without
-        // http_redirect warns.
-        assertEquals(12, warnings.size(), warnings::toString);
+        // log_name is honoured (access log); middleware, http_redirect, headers and service tls are built (routing);
+        // redirect_port without http_redirect warns.
+        assertEquals(11, warnings.size(), warnings::toString);
         assertTrue(warnings.contains("c.yaml:11 services[0].redirect_port: ignored: http_redirect is not true"),
                 warnings::toString);
         assertTrue(warnings.contains("c.yaml:14 services[0].log_options: " + Fields.NOT_BUILT), warnings::toString);

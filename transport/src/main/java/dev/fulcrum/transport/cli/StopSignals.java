@@ -12,6 +12,11 @@ final class StopSignals {
     private StopSignals() {
     }
 
+    /** SIGHUP: reload the configuration (the callback must only hand the work to another thread). */
+    static void onHup(Runnable callback) {
+        Signal.handle(new Signal("HUP"), signal -> callback.run());
+    }
+
     static void onTermOrInt(Runnable callback) {
         Signal.handle(new Signal("TERM"), signal -> callback.run());
         Signal.handle(new Signal("INT"), signal -> callback.run());

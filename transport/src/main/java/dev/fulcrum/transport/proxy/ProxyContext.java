@@ -2,10 +2,13 @@ package dev.fulcrum.transport.proxy;
 
 import dev.fulcrum.core.config.FulcrumConfig;
 import dev.fulcrum.core.route.RoutingTable;
+import dev.fulcrum.transport.accesslog.AccessLog;
+import dev.fulcrum.transport.metrics.ProxyMetrics;
 import dev.fulcrum.transport.upstream.UpstreamPool;
 import io.netty.channel.EventLoop;
 import io.netty.channel.group.ChannelGroup;
 
+import java.util.ArrayList;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -29,6 +32,8 @@ public final class ProxyContext {
     private final long timerTickNanos;
     private volatile RoutingTable routing;
     private volatile boolean draining;
+    private final ProxyMetrics metrics;
+    private volatile AccessLog accessLog = AccessLog.DISABLED;
 
     public ProxyContext(FulcrumConfig config, RoutingTable routing, Map<EventLoop, UpstreamPool> poolsByLoop,
                         ChannelGroup clientChannels) {
@@ -44,6 +49,8 @@ public final class ProxyContext {
         // timeout bounds the lateness of any of them, and 1 s caps it for long timeouts.
         final long shortest = Math.min(requestHeaderTimeoutNanos, Math.min(responseTimeoutNanos, clientIdleTimeoutNanos));
         this.timerTickNanos = Math.max(TimeUnit.MILLISECONDS.toNanos(10), Math.min(TimeUnit.SECONDS.toNanos(1), shortest / 2));
+        this.metrics = new ProxyMetrics(new ArrayList<>(poolsByLoop.keySet()));
+        metrics.sync(routing);
     }
 
     public FulcrumConfig config() {
@@ -54,9 +61,28 @@ public final class ProxyContext {
         return routing;
     }
 
-    /** Swaps the routing table; in-flight exchanges keep the location they resolved. */
+    /**
+     * Swaps the routing table; in-flight exchanges keep the location they resolved. Control thread only: metrics
+     * learn the new locations and backends before the table is published.
+     */
     public void routing(RoutingTable next) {
+        metrics.sync(next);
         this.routing = next;
+    }
+
+    /** Request counters and latency histograms; see {@link ProxyMetrics}. */
+    public ProxyMetrics metrics() {
+        return metrics;
+    }
+
+    /** The access log in force (replaced on reload). */
+    public AccessLog accessLog() {
+        return accessLog;
+    }
+
+    /** Control thread: installs access log settings. */
+    public void accessLog(AccessLog next) {
+        this.accessLog = next;
     }
 
     public ProxyHeaders proxyHeaders() {

@@ -11,6 +11,10 @@ import dev.fulcrum.core.rules.HttpsRedirect;
 import dev.fulcrum.core.rules.LocationRedirect;
 import dev.fulcrum.core.rules.ServiceRules;
 import dev.fulcrum.transport.tls.ServerTls;
+import dev.fulcrum.transport.accesslog.AccessLog;
+import dev.fulcrum.transport.accesslog.AccessRecord;
+import dev.fulcrum.transport.metrics.ProxyMetrics;
+import dev.fulcrum.transport.metrics.RequestMetrics;
 import dev.fulcrum.transport.upstream.UpstreamConnection;
 import dev.fulcrum.transport.upstream.UpstreamListener;
 import dev.fulcrum.transport.upstream.UpstreamPool;
@@ -130,6 +134,13 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
     private boolean flushUpstream;
     private boolean flushClient;
 
+    // Control-plane hooks: metrics stripe of this loop, and what the access log line needs.
+    private int metricsStripe;
+    private long exchangeStartNanos;
+    private String clientUri;
+    private long responseBytes;
+    private final AccessRecord accessRecord = new AccessRecord();
+
     public ProxyExchangeHandler(ProxyContext context) {
         this.context = context;
         this.limits = context.config().limits();
@@ -190,6 +201,7 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
         final SocketAddress local = ch.localAddress();
         localPort = local instanceof InetSocketAddress ? ((InetSocketAddress) local).getPort() : 0;
         context.clientChannels().add(ch);
+        metricsStripe = context.metrics().stripeOf(ch.eventLoop());
         idleSinceNanos = System.nanoTime();
         ticker = ch.eventLoop().scheduleAtFixedRate(this, context.timerTickNanos(), context.timerTickNanos(),
                 TimeUnit.NANOSECONDS);
@@ -295,6 +307,9 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
         headBytesSeen = false;
         requestSeq++;
         request = req;
+        exchangeStartNanos = System.nanoTime();
+        clientUri = req.uri();
+        responseBytes = 0;
         location = null;
         requestOrigin = null;
         upgradeRequested = null;
@@ -358,6 +373,9 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
         final String rewritten = location.rewriter().rewrite(uri);
         if (rewritten != uri) {
             req.setUri(rewritten);
+        }
+        if (context.accessLog().generatesRequestIds() && !req.headers().contains(ProxyHeaders.X_REQUEST_ID)) {
+            req.headers().set(ProxyHeaders.X_REQUEST_ID, requestId());
         }
         upgradeRequested = UpgradeSupport.requestedUpgrade(req, clientHttp10);
         context.proxyHeaders().prepareRequest(req, clientIp, secure);
@@ -519,6 +537,9 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
         releaseSlot();
         final boolean replayable = !bodyBytesSent;
         if (replayable && tries <= retries && phase == ACTIVE) {
+            if (backend != null) {
+                context.metrics().forBackend(backend).recordRetry(metricsStripe);
+            }
             if (LOG.isInfoEnabled()) {
                 LOG.info("request {} {} {}: {} failed on {} ({}), retrying (try {})", requestId(), request.method(),
                         request.uri(), connectPhase ? "connect" : "exchange", backend == null ? "?" : backend.address(),
@@ -599,6 +620,7 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
             content.release();
             return;
         }
+        responseBytes += content.content().readableBytes();
         ctx.write(content, ctx.voidPromise());
         flushClient = true;
         if (last) {
@@ -720,6 +742,7 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
         responseComplete = true;
         final BackendState served = backend;
         releaseSlot();
+        recordExchange(served, responseStatus, true);
         if (served != null) {
             location.pool().selector().onResponse(served, System.nanoTime() - upstreamStartNanos, responseStatus < 500);
         }
@@ -830,6 +853,7 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
     }
 
     private void sendGenerated(HttpResponse response, boolean close) {
+        recordExchange(backend, response.status().code(), false);
         responseStarted = true;
         responseComplete = true;
         releasePendingBody();
@@ -853,6 +877,48 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
             }
         }
         return Long.toHexString(connectionId) + '-' + requestSeq;
+    }
+
+    // ------------------------------------------------------------------------------------- metrics, access log
+
+    /**
+     * Counts a finished exchange (its backend's counters, else its location's, else the unrouted ones) and writes
+     * its access log line when sampled. Lock-free; the counters allocate nothing.
+     */
+    private void recordExchange(BackendState served, int status, boolean proxied) {
+        final long now = System.nanoTime();
+        final ProxyMetrics metrics = context.metrics();
+        final Location at = location;
+        final RequestMetrics counters = served != null ? metrics.forBackend(served)
+                : at != null ? metrics.forPool(at.pool()) : metrics.unrouted();
+        counters.recordStatus(metricsStripe, status);
+        if (proxied && served != null) {
+            counters.recordLatency(metricsStripe, now - upstreamStartNanos);
+        }
+        final AccessLog log = context.accessLog();
+        if (log.shouldLog(at == null ? null : at.serviceName(), status)) {
+            writeAccessLine(log, served, status, now);
+        }
+    }
+
+    private void writeAccessLine(AccessLog log, BackendState served, int status, long now) {
+        final AccessRecord r = accessRecord;
+        final HttpRequest req = request;
+        r.epochMillis = System.currentTimeMillis();
+        r.requestId = req == null ? Long.toHexString(connectionId) + '-' + (requestSeq + 1) : requestId();
+        r.clientIp = clientIp;
+        r.method = req == null ? "-" : req.method().name();
+        r.uri = req == null ? "-" : clientUri;
+        r.protocol = req == null ? "-" : req.protocolVersion().text();
+        r.status = status;
+        r.responseBytes = responseBytes;
+        r.durationNanos = req == null ? 0 : now - exchangeStartNanos;
+        r.service = location == null ? null : location.serviceName();
+        r.location = location == null ? null : location.path();
+        r.backend = served == null ? null : served.address().url();
+        r.userAgent = req == null ? null : req.headers().get(HttpHeaderNames.USER_AGENT);
+        r.referer = req == null ? null : req.headers().get(HttpHeaderNames.REFERER);
+        log.log(r);
     }
 
     // ----------------------------------------------------------------------------------------------- timers

@@ -4,6 +4,7 @@ import dev.fulcrum.core.config.FulcrumConfig;
 import dev.fulcrum.core.route.RoutingTable;
 import dev.fulcrum.transport.io.TransportChooser;
 import dev.fulcrum.transport.io.TransportKind;
+import dev.fulcrum.transport.metrics.TransportGauges;
 import dev.fulcrum.transport.proxy.ProxyContext;
 import dev.fulcrum.transport.proxy.ProxyExchangeHandler;
 import dev.fulcrum.transport.proxy.ProxyPipeline;
@@ -48,10 +49,12 @@ public final class ProxyServer implements AutoCloseable {
     private final List<Channel> listeners;
     private final int ioThreads;
     private ServerTls tls;
+    private final ServerBootstrap bootstrap;
     private boolean stopped;
 
     private ProxyServer(FulcrumConfig config, TransportKind transport, EventLoopGroup group, ProxyContext context,
-                        List<Channel> listeners, int ioThreads) {
+                        List<Channel> listeners, int ioThreads, ServerBootstrap bootstrap) {
+        this.bootstrap = bootstrap;
         this.config = config;
         this.transport = transport;
         this.group = group;
@@ -96,7 +99,9 @@ public final class ProxyServer implements AutoCloseable {
             for (int port : context.routing().ports()) {
                 listeners.add(bootstrap.bind(config.bindHost(), port).sync().channel());
             }
-            final ProxyServer server = new ProxyServer(config, transport, group, context, listeners, threads);
+            TransportGauges.register(context.metrics().registry(), clients, group, transport.configName());
+            final ProxyServer server = new ProxyServer(config, transport, group, context, listeners, threads,
+                    bootstrap);
             server.tls = tls;
             LOG.info("buffer allocator {}", ByteBufAllocator.DEFAULT.getClass().getSimpleName());
             for (String warning : config.warnings()) {
@@ -121,8 +126,46 @@ public final class ProxyServer implements AutoCloseable {
         return context;
     }
 
+    /**
+     * Reload support: binds listeners for ports newly in {@code ports} and closes those no longer in it (their open
+     * connections stay and finish). Control thread only.
+     *
+     * @throws InterruptedException when interrupted while binding
+     * @throws io.netty.channel.ChannelException (and no change) when a new port cannot be bound
+     */
+    public synchronized void syncListeners(java.util.Set<Integer> ports) throws InterruptedException {
+        if (stopped) {
+            return;
+        }
+        final java.util.Set<Integer> bound = new java.util.TreeSet<>();
+        for (Channel listener : listeners) {
+            bound.add(((InetSocketAddress) listener.localAddress()).getPort());
+        }
+        final List<Channel> added = new ArrayList<>();
+        try {
+            for (int port : ports) {
+                if (!bound.contains(port)) {
+                    added.add(bootstrap.bind(config.bindHost(), port).sync().channel());
+                }
+            }
+        } catch (InterruptedException | RuntimeException e) {
+            for (Channel channel : added) {
+                channel.close();
+            }
+            throw e;
+        }
+        for (java.util.Iterator<Channel> it = listeners.iterator(); it.hasNext(); ) {
+            final Channel listener = it.next();
+            if (!ports.contains(((InetSocketAddress) listener.localAddress()).getPort())) {
+                listener.close().syncUninterruptibly();
+                it.remove();
+            }
+        }
+        listeners.addAll(added);
+    }
+
     /** The bound listener addresses, in port order. */
-    public List<InetSocketAddress> addresses() {
+    public synchronized List<InetSocketAddress> addresses() {
         final List<InetSocketAddress> out = new ArrayList<>();
         for (Channel listener : listeners) {
             out.add((InetSocketAddress) listener.localAddress());
@@ -149,7 +192,7 @@ public final class ProxyServer implements AutoCloseable {
      *
      * @return the number of requests still in flight when the deadline passed (0 on a clean drain)
      */
-    public int drainAndStop(long deadlineMillis) {
+    public synchronized int drainAndStop(long deadlineMillis) {
         if (stopped) {
             return 0;
         }

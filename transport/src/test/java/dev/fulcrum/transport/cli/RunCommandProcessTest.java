@@ -31,7 +31,8 @@ class RunCommandProcessTest {
             final Process process = new ProcessBuilder(List.of(java.toString(),
                     "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED",
                     "-cp", System.getProperty("java.class.path"), RunCommand.class.getName(),
-                    "--port", Integer.toString(port), "--backend", origin.url(), "--io-threads", "1"))
+                    "--port", Integer.toString(port), "--backend", origin.url(), "--io-threads", "1",
+                    "--warmup", "1"))
                     .redirectError(ProcessBuilder.Redirect.DISCARD)
                     .start();
             try {
