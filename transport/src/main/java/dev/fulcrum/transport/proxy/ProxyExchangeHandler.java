@@ -890,7 +890,7 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
         final ProxyMetrics metrics = context.metrics();
         final Location at = location;
         final RequestMetrics counters = served != null ? metrics.forBackend(served)
-                : at != null ? metrics.forPool(at.pool()) : metrics.unrouted();
+                : at != null && at.pool() != null ? metrics.forPool(at.pool()) : metrics.unrouted();
         counters.recordStatus(metricsStripe, status);
         if (proxied && served != null) {
             counters.recordLatency(metricsStripe, now - upstreamStartNanos);
