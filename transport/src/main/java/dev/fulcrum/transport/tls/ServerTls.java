@@ -87,6 +87,22 @@ public final class ServerTls implements AutoCloseable {
         return new ServerTls(byPort, List.copyOf(alpn), provider);
     }
 
+    /**
+     * Which services terminate TLS on which port with which files: listeners get their TLS handlers when they are
+     * built, so a reload that changes this needs a restart (certificate contents are reloaded on their own).
+     */
+    public static String layout(FulcrumConfig config) {
+        final StringBuilder sb = new StringBuilder();
+        for (ServiceConfig service : config.services()) {
+            final TlsConfig tls = service.options().tls();
+            if (tls != null) {
+                sb.append(service.port()).append(' ').append(service.host()).append(' ').append(tls.certFile())
+                        .append(' ').append(tls.keyFile()).append('\n');
+            }
+        }
+        return sb.toString();
+    }
+
     public boolean isTls(int port) {
         return byPort.containsKey(port);
     }
