@@ -10,7 +10,7 @@ import java.util.Objects;
  * Consistent hashing on a ring with virtual nodes: a key goes to the owner of the first point clockwise from its
  * hash; an ineligible owner passes the key on clockwise, so only that backend's keys move.
  *
- * <p>Thread-safe and lock-free; O(log points) per pick, points = about 160 x backends. The {@link HashRing} is
+ * <p>Thread-safe and lock-free; O(log points) per pick, points = about 1000 x backends. The {@link HashRing} is
  * derived once per snapshot layout. Which part of the request is the key is a constructor parameter
  * ({@link HashKey}: client address, header, cookie or path).
  */
@@ -23,7 +23,7 @@ public final class ConsistentHashSelector implements Selector {
     private final HashKey hashKey;
     private final DerivedTable<HashRing> rings;
 
-    /** Keyed by client address, 160 virtual nodes per backend. */
+    /** Keyed by client address, {@link HashRing#DEFAULT_VIRTUAL_NODES} virtual nodes per backend. */
     public ConsistentHashSelector() {
         this(HashKey.clientAddress(), HashRing.DEFAULT_VIRTUAL_NODES);
     }

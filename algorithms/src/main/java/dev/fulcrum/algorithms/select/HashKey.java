@@ -99,52 +99,14 @@ public final class HashKey {
         return Hashing.mix64(key.clientAddressHash());
     }
 
-    /** Finds {@code name=value} in "a=1; b=2" without allocating and hashes the value. */
+    /** Hashes the named cookie's value, found without allocating. */
     private long cookieHash(RequestKey key) {
         final CharSequence cookies = key.header(COOKIE_HEADER);
-        if (cookies == null) {
+        final long bounds = CookieScanner.find(cookies, name);
+        if (bounds == CookieScanner.ABSENT) {
             return addressHash(key);
         }
-        final int len = cookies.length();
-        int i = 0;
-        while (i < len) {
-            while (i < len && (cookies.charAt(i) == ' ' || cookies.charAt(i) == ';')) {
-                i++;
-            }
-            int end = i;
-            while (end < len && cookies.charAt(end) != ';') {
-                end++;
-            }
-            final int eq = nameEnd(cookies, i, end);
-            if (eq >= 0) {
-                int from = eq + 1;
-                int to = end;
-                while (to > from && cookies.charAt(to - 1) == ' ') {
-                    to--;
-                }
-                if (to - from >= 2 && cookies.charAt(from) == '"' && cookies.charAt(to - 1) == '"') {
-                    from++;
-                    to--;
-                }
-                return Hashing.hash(cookies, from, to);
-            }
-            i = end + 1;
-        }
-        return addressHash(key);
-    }
-
-    /** The index of '=' if cookies[from, end) starts with {@code name=}, else -1. */
-    private int nameEnd(CharSequence cookies, int from, int end) {
-        final int n = name.length();
-        if (end - from <= n || cookies.charAt(from + n) != '=') {
-            return -1;
-        }
-        for (int k = 0; k < n; k++) {
-            if (cookies.charAt(from + k) != name.charAt(k)) {
-                return -1;
-            }
-        }
-        return from + n;
+        return Hashing.hash(cookies, CookieScanner.from(bounds), CookieScanner.to(bounds));
     }
 
     @Override

@@ -9,7 +9,8 @@ import java.util.Objects;
 /**
  * The eligible backend with the fewest in-flight requests (HAProxy {@code leastconn}, nginx {@code least_conn}).
  *
- * <p>Thread-safe and lock-free: one O(n) scan of opaque reads, nothing written. Ties go to the first backend found
+ * <p>Thread-safe and lock-free: one O(n) scan of opaque reads, nothing written, cut short at the first idle eligible
+ * backend (no count is lower, and it is the one the tie rule would pick). Ties go to the first backend found
  * from a random starting point, so idle or sequential traffic spreads over the tied backends instead of all going
  * to the first listed one (terraster's behaviour).
  */
@@ -49,6 +50,9 @@ public final class LeastConnectionsSelector implements Selector {
             if (inFlight < bestInFlight && inFlight < snapshot.maxInFlight(i) && state.isAliveOpaque()) {
                 best = i;
                 bestInFlight = inFlight;
+                if (inFlight == 0) {
+                    break;   // nothing beats an idle backend, and the first one from the random start wins ties anyway
+                }
             }
         }
         return best;

@@ -33,16 +33,19 @@ public final class WeightedPowerOfTwoChoicesSelector implements Selector {
         if (table.totalWeight() == 0) {
             return NO_BACKEND;
         }
+        // Each eligibility check is four loads (weight, cap, alive, in-flight): check each candidate once.
         int a = table.draw(random.nextLong());
-        if (!snapshot.isEligible(a)) {
+        boolean aOk = snapshot.isEligible(a);
+        if (!aOk) {
             a = table.draw(random.nextLong());
+            aOk = snapshot.isEligible(a);
         }
         int b = table.draw(random.nextLong());
-        if (!snapshot.isEligible(b)) {
+        boolean bOk = snapshot.isEligible(b);
+        if (!bOk) {
             b = table.draw(random.nextLong());
+            bOk = snapshot.isEligible(b);
         }
-        final boolean aOk = snapshot.isEligible(a);
-        final boolean bOk = snapshot.isEligible(b);
         if (aOk && bOk) {
             // (inFlight_b + 1) / w_b < (inFlight_a + 1) / w_a, cross-multiplied
             final long loadA = snapshot.state(a).inFlightOpaque() + 1L;

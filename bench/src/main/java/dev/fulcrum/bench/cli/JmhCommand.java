@@ -1,10 +1,16 @@
 package dev.fulcrum.bench.cli;
 
+import dev.fulcrum.bench.report.Environment;
+import dev.fulcrum.bench.report.JmhComparison;
+import dev.fulcrum.bench.report.JmhReport;
+import dev.fulcrum.bench.report.JmhRow;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -26,7 +32,9 @@ import java.util.concurrent.Callable;
 @Command(name = "jmh", mixinStandardHelpOptions = true,
         description = {"Run the JMH benchmarks in this jar: fulcrum jmh [regex] [jmh options...].",
                 "Everything after 'jmh' goes to JMH (try: fulcrum jmh -l, fulcrum jmh ForwardingPath -prof gc).",
-                "Without -rf/-rff, results go to perf-reports/jmh/<UTC timestamp>.json.",
+                "Without -rf/-rff, results go to perf-reports/jmh/<UTC timestamp>.json, with a markdown table beside it.",
+                "--baseline FILE (before the JMH options) compares the run with an earlier JSON result and flags",
+                "results more than 10 % worse (exit 1); add --current FILE to compare two files without running.",
                 "JMH's own help: fulcrum jmh -- -h. Run the jar with",
                 "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED: forks inherit it."})
 public final class JmhCommand implements Callable<Integer> {
@@ -39,6 +47,9 @@ public final class JmhCommand implements Callable<Integer> {
     @Parameters(paramLabel = "ARG", description = "A benchmark regex and/or JMH options, passed on unchanged.")
     List<String> args = new ArrayList<>();
 
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     /** Picocli must hand JMH's single-dash options over as they are, not parse them. */
     static CommandLine configure(CommandLine jmh) {
         return jmh.setUnmatchedOptionsArePositionalParams(true)
@@ -48,9 +59,93 @@ public final class JmhCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        final String[] jmhArgs = withDefaults(args, ZonedDateTime.now(ZoneOffset.UTC), DEFAULT_RESULT_DIR).toArray(new String[0]);
-        org.openjdk.jmh.Main.main(jmhArgs);
+        final PrintWriter out = spec.commandLine().getOut();
+        final PrintWriter err = spec.commandLine().getErr();
+        final List<String> jmhArgs = new ArrayList<>(args);
+        final Path baseline;
+        final Path current;
+        try {
+            baseline = take(jmhArgs, "--baseline");
+            current = take(jmhArgs, "--current");
+        } catch (IllegalArgumentException e) {
+            err.println("fulcrum jmh: " + e.getMessage());
+            return FulcrumMain.EXIT_USAGE;
+        }
+        if (current != null && baseline == null) {
+            err.println("fulcrum jmh: --current needs --baseline");
+            return FulcrumMain.EXIT_USAGE;
+        }
+        Path result = current;
+        if (current == null) {
+            final ZonedDateTime now = ZonedDateTime.now(ZoneOffset.UTC);
+            final List<String> full = withDefaults(jmhArgs, now, DEFAULT_RESULT_DIR);
+            org.openjdk.jmh.Main.main(full.toArray(new String[0]));
+            result = full.size() > jmhArgs.size() ? Paths.get(full.get(full.size() - 1)) : null;
+            if (result != null && Files.isRegularFile(result)) {
+                final Path page = sibling(result, ".md");
+                Files.writeString(page, JmhReport.markdown(JmhReport.read(result), "JMH run " + result.getFileName(),
+                        "./fulcrum jmh " + String.join(" ", jmhArgs), Environment.current(),
+                        DateTimeFormatter.ISO_INSTANT.format(now.withNano(0))), StandardCharsets.UTF_8);
+                out.println("fulcrum jmh: results " + result + ", table " + page);
+            }
+        }
+        if (baseline == null) {
+            return 0;
+        }
+        if (result == null || !Files.isRegularFile(result)) {
+            err.println("fulcrum jmh: --baseline needs a JSON result: run without -rf/-rff, or give --current FILE");
+            return FulcrumMain.EXIT_USAGE;
+        }
+        return compare(baseline, result, out, err);
+    }
+
+    private static int compare(Path baseline, Path result, PrintWriter out, PrintWriter err) throws IOException {
+        final List<JmhRow> before;
+        final List<JmhRow> after;
+        try {
+            before = JmhReport.read(baseline);
+            after = JmhReport.read(result);
+        } catch (IOException | IllegalArgumentException e) {
+            err.println("fulcrum jmh: " + e.getMessage());
+            return FulcrumMain.EXIT_USAGE;
+        }
+        final JmhComparison comparison = JmhComparison.of(before, after, JmhComparison.DEFAULT_THRESHOLD);
+        final String table = comparison.markdown(baseline.toString(), result.toString());
+        final Path page = sibling(result, "-vs-" + stem(baseline) + ".md");
+        Files.writeString(page, "# JMH comparison\n\n" + table, StandardCharsets.UTF_8);
+        out.print(table);
+        out.println("fulcrum jmh: comparison written to " + page);
+        out.flush();
+        if (!comparison.regressions().isEmpty()) {
+            err.println("fulcrum jmh: " + comparison.regressions().size() + " regression(s) over 10 %");
+            return 1;
+        }
         return 0;
+    }
+
+    /** Removes {@code option VALUE} from the list and returns VALUE, or null when absent. */
+    static Path take(List<String> list, String option) {
+        final int i = list.indexOf(option);
+        if (i < 0) {
+            return null;
+        }
+        if (i + 1 >= list.size()) {
+            throw new IllegalArgumentException(option + " needs a FILE");
+        }
+        final Path value = Paths.get(list.get(i + 1));
+        list.remove(i + 1);
+        list.remove(i);
+        return value;
+    }
+
+    private static String stem(Path file) {
+        final String name = file.getFileName().toString();
+        return name.endsWith(".json") ? name.substring(0, name.length() - 5) : name;
+    }
+
+    private static Path sibling(Path file, String suffix) {
+        final Path parent = file.toAbsolutePath().getParent();
+        return parent.resolve(stem(file) + suffix);
     }
 
     /**

@@ -131,8 +131,8 @@ public final class Demo {
         return false;
     }
 
-    /** A port free on loopback right now (the proxy config needs a concrete port, not 0). */
-    private static int freePort() {
+    /** A port free on loopback right now (a proxy config needs a concrete port, not 0); scenarios use it too. */
+    public static int freePort() {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(BIND_HOST))) {
             return socket.getLocalPort();
         } catch (IOException e) {

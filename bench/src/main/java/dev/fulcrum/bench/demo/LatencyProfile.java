@@ -2,30 +2,32 @@ package dev.fulcrum.bench.demo;
 
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.random.RandomGenerator;
 
 /**
- * How long a demo origin waits before it answers: constant, uniform or lognormal.
+ * How long a demo or scenario origin waits before it answers: constant, uniform, lognormal or bimodal.
  *
- * <p>Immutable; {@link #nextDelayNanos} draws from the calling thread's {@link ThreadLocalRandom}, so one profile
- * serves every event loop.
+ * <p>Immutable; {@link #nextDelayNanos()} draws from the calling thread's {@link ThreadLocalRandom}, so one profile
+ * serves every event loop; {@link #nextDelayNanos(RandomGenerator)} draws from a caller's (seeded) generator.
  */
 public final class LatencyProfile {
     /** Lognormal draws are capped at this multiple of the median so one draw cannot stall a connection for long. */
     private static final double LOGNORMAL_CAP_MEDIANS = 20.0;
 
-    private enum Shape { CONSTANT, UNIFORM, LOGNORMAL }
+    private enum Shape { CONSTANT, UNIFORM, LOGNORMAL, BIMODAL }
 
     private final Shape shape;
     private final long aNanos;
     private final long bNanos;
-    private final double sigma;
+    /** Lognormal: sigma; bimodal: the share of slow draws. */
+    private final double spread;
     private final String description;
 
     private LatencyProfile(Shape shape, long aNanos, long bNanos, double sigma, String description) {
         this.shape = shape;
         this.aNanos = aNanos;
         this.bNanos = bNanos;
-        this.sigma = sigma;
+        this.spread = sigma;
         this.description = description;
     }
 
@@ -49,15 +51,32 @@ public final class LatencyProfile {
                 "lognormal median " + fmt(medianMillis) + " ms, sigma " + sigma);
     }
 
+    /**
+     * Two constant modes: {@code fastMillis} most of the time, {@code slowMillis} with probability
+     * {@code slowShare} (a cache miss, a GC pause, a cold shard).
+     */
+    public static LatencyProfile bimodalMillis(double fastMillis, double slowMillis, double slowShare) {
+        if (!(slowShare >= 0 && slowShare <= 1)) {
+            throw new IllegalArgumentException("bimodal: slow share must be in [0, 1]: " + slowShare);
+        }
+        return new LatencyProfile(Shape.BIMODAL, toNanos(fastMillis), toNanos(slowMillis), slowShare,
+                "bimodal " + fmt(fastMillis) + " ms / " + fmt(slowMillis) + " ms at " + slowShare);
+    }
+
     public long nextDelayNanos() {
-        final ThreadLocalRandom random = ThreadLocalRandom.current();
+        return nextDelayNanos(ThreadLocalRandom.current());
+    }
+
+    public long nextDelayNanos(RandomGenerator random) {
         switch (shape) {
             case CONSTANT:
                 return aNanos;
             case UNIFORM:
                 return aNanos == bNanos ? aNanos : random.nextLong(aNanos, bNanos);
+            case BIMODAL:
+                return random.nextDouble() < spread ? bNanos : aNanos;
             default:
-                final double draw = aNanos * Math.exp(sigma * random.nextGaussian());
+                final double draw = aNanos * Math.exp(spread * random.nextGaussian());
                 return (long) Math.min(draw, aNanos * LOGNORMAL_CAP_MEDIANS);
         }
     }

@@ -1,6 +1,7 @@
 package dev.fulcrum.core.config;
 
 import dev.fulcrum.algorithms.select.SelectorFactory;
+import dev.fulcrum.algorithms.select.SelectorOptions;
 import dev.fulcrum.algorithms.snapshot.BackendAddress;
 
 import java.io.IOException;
@@ -28,6 +29,7 @@ public final class ConfigLoader {
     private static final Set<String> ROOT_KEYS = Set.of("transport", "io_threads", "bind", "retries", "timeouts",
             "limits", "proxy_headers", "connection_pool", "port", "host", "algorithm", "backends", "services",
             "middleware",
+            LbOptionsLoader.KEY,
             // Control plane: parsed by ControlConfigLoader.
             "api", "auth", "access_log", "reload");
     private static final Set<String> ROOT_NOT_BUILT = Set.of("health_check", "tls", "certmanager",
@@ -46,7 +48,7 @@ public final class ConfigLoader {
     private static final Set<String> SERVICE_NOT_BUILT = Set.of(
             "health_check", "log_options", "plugin_disabled");
     private static final Set<String> LOCATION_KEYS = Set.of("path", "rewrite", "redirect", "lb_policy", "backends",
-            "redirect_status", "redirect_keep_query");
+            "redirect_status", "redirect_keep_query", LbOptionsLoader.KEY);
     private static final Set<String> BACKEND_KEYS = Set.of("url", "weight", "max_connections");
     private static final Set<String> BACKEND_NOT_BUILT = Set.of("skip_tls_verify", "sni", "http2", "health_check");
 
@@ -103,6 +105,7 @@ public final class ConfigLoader {
                 "an integer >= 0");
         final int defaultPort = top.integer("port", FulcrumConfig.DEFAULT_PORT, 1, 65535, PORT_RANGE);
         final String defaultAlgorithm = algorithm(top, "algorithm", SelectorFactory.DEFAULT_ALGORITHM);
+        final SelectorOptions defaultOptions = LbOptionsLoader.read(loading, top, SelectorOptions.DEFAULTS);
         final TimeoutsConfig timeouts = timeouts(loading, top);
         final LimitsConfig limits = limits(loading, top);
         final ProxyHeadersConfig proxyHeaders = proxyHeaders(loading, top);
@@ -119,10 +122,11 @@ public final class ConfigLoader {
             if (top.entry("host") != null) {
                 top.warn("host", "ignored: the top-level host only applies to top-level backends");
             }
-            services = services(loading, top, serviceNodes, defaultPort, defaultAlgorithm, globalMiddleware);
+            services = services(loading, top, serviceNodes, defaultPort, defaultAlgorithm, defaultOptions,
+                    globalMiddleware);
         } else if (!shorthandBackends.isEmpty()) {
             services = List.of(shorthandService(loading, top, shorthandBackends, defaultPort, defaultAlgorithm,
-                    globalMiddleware));
+                    defaultOptions, globalMiddleware));
         } else {
             throw new ConfigException(sourceName, top.line(), "", "no services and no backends"
                     + " (expected: a services list, or a top-level backends list)");
@@ -230,12 +234,13 @@ public final class ConfigLoader {
     }
 
     private static ServiceConfig shorthandService(Fields.Loading loading, Fields top, List<YamlNode> backendNodes,
-                                                  int port, String algorithm, MiddlewareConfig middleware)
+                                                  int port, String algorithm, SelectorOptions options,
+                                                  MiddlewareConfig middleware)
             throws ConfigException {
         final String host = host(top, "host");
         final List<BackendConfig> backends = backends(loading, backendNodes, "backends");
         final LocationConfig location =
-                new LocationConfig(LocationConfig.DEFAULT_PATH, null, null, algorithm, backends);
+                new LocationConfig(LocationConfig.DEFAULT_PATH, null, null, algorithm, backends, options);
         return new ServiceConfig(FulcrumConfig.DEFAULT_SERVICE_NAME, host, port, List.of(location),
                 top.lineOf("backends"), middleware == MiddlewareConfig.NONE ? ServiceOptions.NONE
                         : new ServiceOptions(0, HeadersConfig.NONE, middleware));
@@ -243,7 +248,8 @@ public final class ConfigLoader {
 
     private static List<ServiceConfig> services(Fields.Loading loading, Fields top, List<YamlNode> nodes,
                                                 int defaultPort, String defaultAlgorithm,
-                                                MiddlewareConfig globalMiddleware) throws ConfigException {
+                                                SelectorOptions defaultOptions, MiddlewareConfig globalMiddleware)
+            throws ConfigException {
         final List<ServiceConfig> services = new ArrayList<>(nodes.size());
         final Map<String, String> firstByName = new HashMap<>();
         final Map<String, String> firstByHostPort = new HashMap<>();
@@ -281,7 +287,7 @@ public final class ConfigLoader {
             for (int j = 0; j < locationNodes.size(); j++) {
                 final String locationPath = Fields.index(path + ".locations", j);
                 final Fields lf = Fields.of(loading, locationNodes.get(j), locationPath, LOCATION_KEYS, Set.of());
-                final LocationConfig location = location(loading, lf, defaultAlgorithm);
+                final LocationConfig location = location(loading, lf, defaultAlgorithm, defaultOptions);
                 final Integer firstLine = firstLineByPath.putIfAbsent(location.path(), lf.lineOf("path"));
                 if (firstLine != null) {
                     throw lf.error("path", "duplicate location path \"" + location.path() + "\" in service \""
@@ -319,8 +325,8 @@ public final class ConfigLoader {
         return withPort;
     }
 
-    private static LocationConfig location(Fields.Loading loading, Fields f, String defaultAlgorithm)
-            throws ConfigException {
+    private static LocationConfig location(Fields.Loading loading, Fields f, String defaultAlgorithm,
+                                           SelectorOptions defaultOptions) throws ConfigException {
         final String path = f.string("path", LocationConfig.DEFAULT_PATH);
         if (!path.startsWith("/") || !isUriPart(path) || path.indexOf('?') >= 0 || path.indexOf('#') >= 0) {
             throw f.invalid(f.entry("path"), "a path starting with '/', without query or spaces");
@@ -358,7 +364,9 @@ public final class ConfigLoader {
                     + " (expected: at least one backend for location \"" + path + "\")");
         }
         final List<BackendConfig> backends = backends(loading, backendNodes, f.path("backends"));
-        return new LocationConfig(path, rewrite, redirect, algorithm, backends, redirectStatus, redirectKeepQuery);
+        final SelectorOptions options = LbOptionsLoader.read(loading, f, defaultOptions);
+        return new LocationConfig(path, rewrite, redirect, algorithm, backends, options, redirectStatus,
+                redirectKeepQuery);
     }
 
     private static List<BackendConfig> backends(Fields.Loading loading, List<YamlNode> nodes, String path)

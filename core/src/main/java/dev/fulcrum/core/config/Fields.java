@@ -157,6 +157,23 @@ final class Fields {
         return n.longValue();
     }
 
+    /** A finite number (integer or decimal) in [min, max]. */
+    double number(String key, double defaultValue, double min, double max, String expected) throws ConfigException {
+        final YamlNode.Entry entry = entry(key);
+        if (entry == null) {
+            return defaultValue;
+        }
+        final Object value = scalar(entry);
+        if (!(value instanceof Number)) {
+            throw invalid(entry, expected);
+        }
+        final double d = ((Number) value).doubleValue();
+        if (!(d >= min && d <= max)) {
+            throw invalid(entry, expected);
+        }
+        return d;
+    }
+
     /**
      * A positive duration in whole milliseconds: a Go duration string, or an integer number of nanoseconds as Go's
      * YAML decoding of {@code time.Duration} reads it (terraster compatibility).

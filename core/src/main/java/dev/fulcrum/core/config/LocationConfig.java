@@ -1,5 +1,7 @@
 package dev.fulcrum.core.config;
 
+import dev.fulcrum.algorithms.select.SelectorOptions;
+
 import java.util.List;
 import java.util.Objects;
 
@@ -13,31 +15,23 @@ import java.util.Objects;
  * @param redirect  when set, the transport answers {@code redirectStatus} to this target instead of proxying
  * @param algorithm canonical algorithm name, as {@code SelectorFactory.canonicalName} gives it
  * @param backends  at least one backend
+ * @param options   the algorithm's parameters ({@code lb_options})
  * @param redirectStatus    301, 302, 303, 307 or 308
  * @param redirectKeepQuery append the request's query string to the redirect target
  */
 public record LocationConfig(String path, String rewrite, String redirect, String algorithm,
-                             List<BackendConfig> backends, int redirectStatus, boolean redirectKeepQuery) {
+                             List<BackendConfig> backends, SelectorOptions options, int redirectStatus,
+                             boolean redirectKeepQuery) {
 
     /** terraster's default location path. */
     public static final String DEFAULT_PATH = "/";
     /** terraster only ever answered 301 (the seed's StatusMovedPermanently). */
     public static final int DEFAULT_REDIRECT_STATUS = 301;
 
-    /** A location with a 301 redirect (if any) that drops the query, as terraster did. */
-    public LocationConfig(String path, String rewrite, String redirect, String algorithm,
-                          List<BackendConfig> backends) {
-        this(path, rewrite, redirect, algorithm, backends, DEFAULT_REDIRECT_STATUS, false);
-    }
-
-    /** True for the statuses a location redirect may use: 301, 302, 303, 307, 308. */
-    public static boolean isRedirectStatus(int status) {
-        return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
-    }
-
     public LocationConfig {
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(algorithm, "algorithm");
+        Objects.requireNonNull(options, "options");
         if (!path.startsWith("/")) {
             throw new IllegalArgumentException("location path must start with '/': " + path);
         }
@@ -54,5 +48,22 @@ public record LocationConfig(String path, String rewrite, String redirect, Strin
         if (backends.isEmpty()) {
             throw new IllegalArgumentException("location " + path + " has no backends");
         }
+    }
+
+    /** A location with algorithm parameters and a 301 redirect (if any) that drops the query, as terraster did. */
+    public LocationConfig(String path, String rewrite, String redirect, String algorithm,
+                          List<BackendConfig> backends, SelectorOptions options) {
+        this(path, rewrite, redirect, algorithm, backends, options, DEFAULT_REDIRECT_STATUS, false);
+    }
+
+    /** A location with default algorithm parameters. */
+    public LocationConfig(String path, String rewrite, String redirect, String algorithm,
+                          List<BackendConfig> backends) {
+        this(path, rewrite, redirect, algorithm, backends, SelectorOptions.DEFAULTS);
+    }
+
+    /** True for the statuses a location redirect may use: 301, 302, 303, 307, 308. */
+    public static boolean isRedirectStatus(int status) {
+        return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
     }
 }

@@ -3,6 +3,7 @@ package dev.fulcrum.core.pool;
 import dev.fulcrum.algorithms.select.RequestKey;
 import dev.fulcrum.algorithms.select.Selector;
 import dev.fulcrum.algorithms.select.SelectorFactory;
+import dev.fulcrum.algorithms.select.SelectorOptions;
 import dev.fulcrum.algorithms.snapshot.BackendAddress;
 import dev.fulcrum.algorithms.snapshot.BackendSnapshot;
 import dev.fulcrum.algorithms.snapshot.BackendState;
@@ -18,23 +19,39 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.LongSupplier;
 
 /**
  * The backends of one location: the published {@link BackendSnapshot}, the location's {@link Selector}, and the
  * control-plane bookkeeping that maps backend URLs to their long-lived {@link BackendState}.
  *
  * <p>Single writer: every method that changes membership or health, and the lookups by URL, are for the control
- * thread only (they are deliberately not synchronized: one writer needs no lock). {@link #snapshot()},
+ * plane only. They are synchronized so that the health checker, a config reload and the slow-start ticker may run on
+ * different control threads; event loops never take that lock. {@link #snapshot()},
  * {@link #selector()}, {@link #algorithm()} and {@link #selectAndAcquire} are safe from any thread and never block.
  *
  * <p>Backends are identified by scheme, lower-cased host and port ({@link BackendConfig#key()}); the URL path is
  * ignored. Their ids are opaque and stable: "b" followed by eight hex digits of a hash of that key, so the same
  * backend keeps its id across restarts and config reorderings (sticky cookies carry ids, never URLs).
+ *
+ * <p>Slow start ({@link SelectorOptions#slowStartNanos()} &gt; 0): a backend that comes back to life
+ * ({@link #markAlive}) or joins a running pool starts at 1 % of its weight and ramps linearly to its full weight over
+ * the window. Weights live in the immutable snapshot, so the ramp is a series of snapshots: {@link #tickSlowStart()}
+ * republishes whenever an effective weight changed. While any backend ramps, every weight is published multiplied by
+ * {@link #SLOW_START_RESOLUTION} (proportions unchanged) so that a backend of weight 1 can ramp too; once the ramp
+ * ends the plain weights return.
  */
 public final class ServerPool {
+    /** Ramp steps: weights scale by 100 while a backend ramps, so the ramp moves in steps of 1 % of its weight. */
+    public static final int SLOW_START_RESOLUTION = 100;
+
     // Volatile: the admin API may swap the algorithm at run time (setAlgorithm); event loops read it per request.
     private volatile String algorithm;
     private volatile Selector selector;
+    private final SelectorOptions options;
+    private final long slowStartNanos;
+    private final LongSupplier nanoClock;
+    private int ramping;
     private final SnapshotHolder holder;
     /** Control thread only: current members in configured order. */
     private final LinkedHashMap<String, Member> members = new LinkedHashMap<>();
@@ -49,7 +66,7 @@ public final class ServerPool {
      * @throws IllegalArgumentException for an unknown algorithm or duplicate backends
      */
     public ServerPool(String algorithm, List<BackendConfig> backends) {
-        this(algorithm, backends, null);
+        this(algorithm, SelectorOptions.DEFAULTS, backends, System::nanoTime, null);
     }
 
     /**
@@ -58,8 +75,25 @@ public final class ServerPool {
      * Control thread only.
      */
     public ServerPool(String algorithm, List<BackendConfig> backends, ServerPool previous) {
-        this.selector = SelectorFactory.create(algorithm);
+        this(algorithm, previous == null ? SelectorOptions.DEFAULTS : previous.options, backends, System::nanoTime,
+                previous);
+    }
+
+    /**
+     * @param algorithm algorithm name or alias known to {@link SelectorFactory}
+     * @param options   the algorithm's parameters, and the slow-start window
+     * @param backends  initial backends, possibly empty; distinct by {@link BackendConfig#key()}; they do not ramp
+     * @param nanoClock monotonic time for slow start (tests step it)
+     * @param previous  the pool this one replaces on a reload (its backends' live state is adopted), or null
+     * @throws IllegalArgumentException for an unknown algorithm, options it cannot use, or duplicate backends
+     */
+    public ServerPool(String algorithm, SelectorOptions options, List<BackendConfig> backends, LongSupplier nanoClock,
+                      ServerPool previous) {
+        this.options = Objects.requireNonNull(options, "options");
+        this.selector = SelectorFactory.create(algorithm, options);
         this.algorithm = selector.name();
+        this.slowStartNanos = options.slowStartNanos();
+        this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
         this.holder = new SnapshotHolder(BackendSnapshot.EMPTY);
         this.carryFrom = previous;
         updateBackends(backends);
@@ -76,7 +110,13 @@ public final class ServerPool {
 
     /** A pool for a location's configured algorithm and backends. */
     public static ServerPool of(LocationConfig location) {
-        return new ServerPool(location.algorithm(), location.backends());
+        return of(location, null);
+    }
+
+    /** A pool for a location's config that adopts the live state of {@code previous} (a reload), or null. */
+    public static ServerPool of(LocationConfig location, ServerPool previous) {
+        return new ServerPool(location.algorithm(), location.options(), location.backends(), System::nanoTime,
+                previous);
     }
 
     /** The current snapshot (acquire load). Read it once per request and work on the local. */
@@ -121,13 +161,15 @@ public final class ServerPool {
      *
      * @return false (and no change) when a backend with the same scheme, host and port is already listed
      */
-    public boolean addBackend(BackendConfig backend) {
+    public synchronized boolean addBackend(BackendConfig backend) {
         Objects.requireNonNull(backend, "backend");
         final String key = backend.key();
         if (members.containsKey(key)) {
             return false;
         }
-        members.put(key, new Member(backend, new BackendState(idFor(key, members), backend.address())));
+        final Member member = new Member(backend, new BackendState(idFor(key, members), backend.address()));
+        startRamp(member);
+        members.put(key, member);
         publish();
         return true;
     }
@@ -138,10 +180,14 @@ public final class ServerPool {
      *
      * @return false when no backend matches the URL (or the URL does not parse)
      */
-    public boolean removeBackend(String url) {
+    public synchronized boolean removeBackend(String url) {
         final String key = keyOf(url);
-        if (key == null || members.remove(key) == null) {
+        final Member removed = key == null ? null : members.remove(key);
+        if (removed == null) {
             return false;
+        }
+        if (removed.ramping) {
+            ramping--;
         }
         publish();
         return true;
@@ -154,14 +200,16 @@ public final class ServerPool {
      *
      * @throws IllegalArgumentException (and no change) when the list holds the same backend twice
      */
-    public void updateBackends(List<BackendConfig> backends) {
+    public synchronized void updateBackends(List<BackendConfig> backends) {
         final Set<String> seen = new HashSet<>();
         for (BackendConfig backend : backends) {
             if (!seen.add(backend.key())) {
                 throw new IllegalArgumentException("duplicate backend: " + backend.key());
             }
         }
+        final boolean initial = members.isEmpty() && holder.currentAcquire().size() == 0;
         final LinkedHashMap<String, Member> next = new LinkedHashMap<>();
+        ramping = 0;
         for (BackendConfig backend : backends) {
             final String key = backend.key();
             Member existing = members.get(key);
@@ -171,7 +219,15 @@ public final class ServerPool {
             final BackendState state = existing != null
                     ? existing.state
                     : new BackendState(idFor(key, next), backend.address());
-            next.put(key, new Member(backend, state));
+            final Member member = new Member(backend, state);
+            if (existing != null && existing.ramping) {
+                member.ramping = true;
+                member.rampStartNanos = existing.rampStartNanos;
+                ramping++;
+            } else if (existing == null && !initial) {
+                startRamp(member);
+            }
+            next.put(key, member);
         }
         members.clear();
         members.putAll(next);
@@ -185,8 +241,8 @@ public final class ServerPool {
      *
      * @throws IllegalArgumentException (and no change) for an unknown algorithm
      */
-    public void setAlgorithm(String name) {
-        final Selector next = SelectorFactory.create(name);
+    public synchronized void setAlgorithm(String name) {
+        final Selector next = SelectorFactory.create(name, options);
         next.prepare(holder.currentAcquire());
         this.selector = next;
         this.algorithm = next.name();
@@ -197,7 +253,7 @@ public final class ServerPool {
      *
      * @return false when no backend matches the URL
      */
-    public boolean setDrained(String url, boolean drain) {
+    public synchronized boolean setDrained(String url, boolean drain) {
         final String key = keyOf(url);
         if (key == null || !members.containsKey(key)) {
             return false;
@@ -209,20 +265,20 @@ public final class ServerPool {
     }
 
     /** True when an operator drained the backend with this URL. Control thread only. */
-    public boolean isDrained(String url) {
+    public synchronized boolean isDrained(String url) {
         final String key = keyOf(url);
         return key != null && drained.contains(key);
     }
 
     /** The config of the backend with this URL (scheme, host and port compared), or null. Control thread only. */
-    public BackendConfig backendConfigByUrl(String url) {
+    public synchronized BackendConfig backendConfigByUrl(String url) {
         final String key = keyOf(url);
         final Member member = key == null ? null : members.get(key);
         return member == null ? null : member.config;
     }
 
     /** The state of the backend with this URL (scheme, host and port compared), or null. Control thread only. */
-    public BackendState backendByUrl(String url) {
+    public synchronized BackendState backendByUrl(String url) {
         final String key = keyOf(url);
         final Member member = key == null ? null : members.get(key);
         return member == null ? null : member.state;
@@ -234,17 +290,64 @@ public final class ServerPool {
      *
      * @return false when no backend matches the URL
      */
-    public boolean markAlive(String url, boolean alive) {
-        final BackendState state = backendByUrl(url);
-        if (state == null) {
+    public synchronized boolean markAlive(String url, boolean alive) {
+        final String key = keyOf(url);
+        final Member member = key == null ? null : members.get(key);
+        if (member == null) {
             return false;
         }
-        state.setAliveRelease(alive);
+        final boolean wasAlive = member.state.isAliveOpaque();
+        if (alive && !wasAlive && slowStartNanos > 0) {
+            // Ramp from the low weight before the backend becomes eligible, so its first snapshot is already low.
+            if (!member.ramping) {
+                ramping++;
+            }
+            member.ramping = true;
+            member.rampStartNanos = nanoClock.getAsLong();
+            publish();
+        }
+        member.state.setAliveRelease(alive);
         return true;
     }
 
+    /**
+     * Control plane, periodically (every {@link #SLOW_START_TICK_MILLIS} ms): republishes the snapshot when a ramping
+     * backend's effective weight has changed, and ends ramps whose window is over. Cheap when nothing ramps.
+     *
+     * @return true while some backend is still ramping
+     */
+    public synchronized boolean tickSlowStart() {
+        if (ramping == 0) {
+            return false;
+        }
+        final BackendSnapshot current = holder.currentAcquire();
+        final long now = nanoClock.getAsLong();
+        boolean changed = false;
+        int i = 0;
+        for (Member member : members.values()) {
+            final boolean rampOver = member.ramping && now - member.rampStartNanos >= slowStartNanos;
+            if (rampOver || i >= current.size() || effectiveWeight(member, now, true) != current.weight(i)) {
+                changed = true;
+                break;
+            }
+            i++;
+        }
+        if (changed || i != current.size()) {
+            publish();
+        }
+        return ramping > 0;
+    }
+
+    /** How often the transport should call {@link #tickSlowStart()}: 1 % steps of a 10 s ramp. */
+    public static final long SLOW_START_TICK_MILLIS = 100;
+
+    /** The slow-start window in nanoseconds; 0 when slow start is off. */
+    public long slowStartNanos() {
+        return slowStartNanos;
+    }
+
     /** The current backend configs in order. Control thread only. */
-    public List<BackendConfig> backends() {
+    public synchronized List<BackendConfig> backends() {
         final List<BackendConfig> list = new ArrayList<>(members.size());
         for (Member member : members.values()) {
             list.add(member.config);
@@ -253,16 +356,54 @@ public final class ServerPool {
     }
 
     private void publish() {
+        final long now = nanoClock.getAsLong();
+        // End finished ramps first: the scale of every weight depends on whether any ramp is left.
+        for (Member member : members.values()) {
+            if (member.ramping && now - member.rampStartNanos >= slowStartNanos) {
+                member.ramping = false;
+                ramping--;
+            }
+        }
+        final boolean scaled = ramping > 0;
         final BackendSnapshot.Builder builder = BackendSnapshot.builder();
         for (Member member : members.values()) {
-            final int weight = drained.contains(member.config.key()) ? 0 : member.config.weight();
-            builder.add(member.state, weight, member.config.maxConnections());
+            builder.add(member.state, effectiveWeight(member, now, scaled), member.config.maxConnections());
         }
         // Tables (Maglev, ring, alias, WRR sequence) are built here on the control thread, before any reader can
         // see the snapshot, never on the request path.
         final BackendSnapshot next = builder.build();
         selector.prepare(next);
         holder.publishRelease(next);
+    }
+
+    private void startRamp(Member member) {
+        if (slowStartNanos > 0) {
+            member.ramping = true;
+            member.rampStartNanos = nanoClock.getAsLong();
+            ramping++;
+        }
+    }
+
+    /**
+     * The weight to publish: configured, times {@link #SLOW_START_RESOLUTION} while any backend ramps, times the
+     * elapsed fraction of the window (at least 1 %) for a ramping backend. Drained backends (weight 0, or drained by
+     * an operator) stay at 0.
+     */
+    private int effectiveWeight(Member member, long now, boolean scaled) {
+        final int weight = drained.contains(member.config.key()) ? 0 : member.config.weight();
+        if (!scaled || weight == 0) {
+            return weight;
+        }
+        final long full = (long) weight * SLOW_START_RESOLUTION;
+        if (!member.ramping) {
+            return (int) full;
+        }
+        final long elapsed = Math.max(0L, now - member.rampStartNanos);
+        if (elapsed >= slowStartNanos) {
+            return (int) full;
+        }
+        final double fraction = Math.max(1.0 / SLOW_START_RESOLUTION, elapsed / (double) slowStartNanos);
+        return (int) Math.max(1L, Math.min(full, Math.round(full * fraction)));
     }
 
     private static String keyOf(String url) {
@@ -314,6 +455,8 @@ public final class ServerPool {
     private static final class Member {
         final BackendConfig config;
         final BackendState state;
+        boolean ramping;
+        long rampStartNanos;
 
         Member(BackendConfig config, BackendState state) {
             this.config = config;

@@ -60,7 +60,7 @@ public final class RoutingTable {
                     final Location before = previous == null ? null
                             : previous.find(service.name(), locationConfig.path());
                     final ServerPool pool = before == null || before.pool() == null ? ServerPool.of(locationConfig)
-                            : new ServerPool(locationConfig.algorithm(), locationConfig.backends(), before.pool());
+                            : ServerPool.of(locationConfig, before.pool());
                     serviceLocations.add(new Location(service, locationConfig, pool, rules));
                 }
                 all.addAll(serviceLocations);

@@ -584,6 +584,7 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
         upstreamKeepAlive = HttpUtil.isKeepAlive(response);
         final boolean mayHaveBody = !headRequest && code != 204 && code != 304;
         closeAfterResponse = context.proxyHeaders().prepareResponse(response, keepAlive, clientHttp10, mayHaveBody);
+        StickyCookies.onResponseHead(location.pool().selector(), requestKey, backend, response, ctx.channel());
         ExchangeRules.applyResponse(location, response, backend == null ? null : backend.address(), secure, facts,
                 requestOrigin);
         if (compressor != null) {

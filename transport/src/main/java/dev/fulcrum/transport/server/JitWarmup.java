@@ -51,13 +51,18 @@ import java.util.concurrent.atomic.LongAdder;
  * on 127.0.0.1 with the configured transport, two in-process origins and an in-process client, all stopped before
  * {@code run} binds its ports. No configured backend sees a warm-up request.
  *
- * <p>It ends when the JIT's accumulated compile time grows by less than {@link #SETTLED_COMPILE_SHARE} of wall time
- * over a window, or at the time cap.
+ * <p>It ends when at least {@link #MIN_REQUESTS} requests went through and the JIT's accumulated compile time grew
+ * by less than {@link #SETTLED_COMPILE_SHARE} of wall time in each of {@link #QUIET_WINDOWS} windows in a row, or at
+ * the time cap.
  */
 public final class JitWarmup {
     private static final Logger LOG = LoggerFactory.getLogger(JitWarmup.class);
     private static final long WINDOW_MILLIS = 250;
     private static final long MIN_MILLIS = 1_000;
+    /** Quiet windows in a row that count as settled: C2 compiles in bursts, one quiet window proves little. */
+    private static final int QUIET_WINDOWS = 4;
+    /** Requests relayed before settling counts: C2 thresholds are invocation counts, not time. */
+    private static final long MIN_REQUESTS = 20_000;
     /** Compile activity below this share of one window's wall time counts as settled. */
     private static final double SETTLED_COMPILE_SHARE = 0.02;
     private static final int CONNECTIONS = 16;
@@ -113,7 +118,7 @@ public final class JitWarmup {
             for (int i = 0; i < CONNECTIONS; i++) {
                 channels.add(client.connect("127.0.0.1", port).sync().channel());
             }
-            final boolean settled = waitForJit(maxMillis, start);
+            final boolean settled = waitForJit(maxMillis, start, load);
             load.stopped.set(true);
             final long elapsed = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
             final Result result = new Result(load.requests.sum(), load.errors.sum(), elapsed, compileMillis(), settled);
@@ -138,18 +143,20 @@ public final class JitWarmup {
     }
 
     /** Waits until compile activity falls under the settled share for one window after the minimum, or the cap. */
-    private static boolean waitForJit(long maxMillis, long startNanos) throws InterruptedException {
+    private static boolean waitForJit(long maxMillis, long startNanos, Load load) throws InterruptedException {
         final CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
         if (jit == null || !jit.isCompilationTimeMonitoringSupported()) {
             Thread.sleep(Math.min(maxMillis, MIN_MILLIS * 3));
             return false;
         }
         long previous = jit.getTotalCompilationTime();
+        int quiet = 0;
         while (true) {
             Thread.sleep(WINDOW_MILLIS);
             final long now = jit.getTotalCompilationTime();
             final long elapsed = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
-            if (elapsed >= MIN_MILLIS && now - previous < WINDOW_MILLIS * SETTLED_COMPILE_SHARE) {
+            quiet = now - previous < WINDOW_MILLIS * SETTLED_COMPILE_SHARE ? quiet + 1 : 0;
+            if (elapsed >= MIN_MILLIS && quiet >= QUIET_WINDOWS && load.requests.sum() >= MIN_REQUESTS) {
                 return true;
             }
             if (elapsed >= maxMillis) {

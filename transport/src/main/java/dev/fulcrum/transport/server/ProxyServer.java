@@ -103,6 +103,7 @@ public final class ProxyServer implements AutoCloseable {
             final ProxyServer server = new ProxyServer(config, transport, group, context, listeners, threads,
                     bootstrap);
             server.tls = tls;
+            SlowStartTicker.startIfConfigured(context);
             LOG.info("buffer allocator {}", ByteBufAllocator.DEFAULT.getClass().getSimpleName());
             for (String warning : config.warnings()) {
                 LOG.warn("config: {}", warning);

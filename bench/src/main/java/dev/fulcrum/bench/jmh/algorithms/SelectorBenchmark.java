@@ -3,6 +3,7 @@ package dev.fulcrum.bench.jmh.algorithms;
 import dev.fulcrum.algorithms.select.RequestKey;
 import dev.fulcrum.algorithms.select.Selector;
 import dev.fulcrum.algorithms.select.SelectorFactory;
+import dev.fulcrum.algorithms.select.SelectorOptions;
 import dev.fulcrum.algorithms.snapshot.BackendAddress;
 import dev.fulcrum.algorithms.snapshot.BackendSnapshot;
 import dev.fulcrum.algorithms.snapshot.BackendState;
@@ -26,7 +27,12 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Backends are all healthy, equal weight (WRR gets weights 1..4 so its table is not trivial), in-flight counts
  * spread 0..7 so that least-* algorithms compare real values. The key's client hash changes every call so hash
- * algorithms do not hit one cache line.
+ * algorithms do not hit one cache line; its Cookie header names a different backend every call, so sticky-session
+ * measures its cookie lookup (the fallback runs only for the one request in 16 whose cookie names no backend).
+ * Adaptive runs its first candidate (P2C) with a window longer than the run.
+ *
+ * <p>Threads: run once with {@code -t 1} and once with {@code -t 2}; the shared rotation counters of the round-robin
+ * family are what the second thread contends on.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -37,7 +43,7 @@ import java.util.concurrent.TimeUnit;
 public class SelectorBenchmark {
     @Param({"round-robin", "weighted-round-robin", "least-connections", "weighted-least-connections", "random",
             "weighted-random", "power-of-two-choices", "weighted-power-of-two-choices", "ip-hash", "consistent-hash",
-            "maglev", "bounded-load", "least-response-time"})
+            "maglev", "bounded-load", "least-response-time", "sticky-session", "adaptive"})
     public String algorithm;
 
     @Param({"4", "64", "1024"})
@@ -45,7 +51,7 @@ public class SelectorBenchmark {
 
     private Selector selector;
     private BackendSnapshot snapshot;
-    private final CountingKey key = new CountingKey();
+    private String[] cookies;
 
     @Setup
     public void setUp() {
@@ -59,6 +65,12 @@ public class SelectorBenchmark {
             builder.add(state, weight, 1_000_000);
         }
         snapshot = builder.version(1).build();
+        final String[] cookies = new String[16];
+        for (int c = 0; c < cookies.length; c++) {
+            // One in 16 names a backend that does not exist: the fallback's cost shows in the average.
+            cookies[c] = "theme=dark; " + SelectorOptions.DEFAULT_STICKY_COOKIE + "=b" + (c == 15 ? "x" : (c * 7919) % backends);
+        }
+        this.cookies = cookies;
         selector = SelectorFactory.create(algorithm);
         selector.prepare(snapshot);
         if (algorithm.equals("least-response-time")) {
@@ -69,17 +81,36 @@ public class SelectorBenchmark {
     }
 
     @Benchmark
-    public int select() {
+    public int select(KeyState state) {
+        final CountingKey key = state.key;
         key.next();
         return selector.select(snapshot, key);
     }
 
-    /** A flyweight key like the transport's: a new client hash per request, nothing allocated. */
+    /**
+     * Each benchmark thread has its own key, as each event loop has its own flyweight: only the selector and the
+     * snapshot are shared, so {@code -t 2} measures contention on the selector, not on the key.
+     */
+    @State(Scope.Thread)
+    public static class KeyState {
+        final CountingKey key = new CountingKey();
+
+        @Setup
+        public void setUp(SelectorBenchmark benchmark) {
+            key.cookies = benchmark.cookies;
+            key.client = Thread.currentThread().getId() * 0x9E3779B97F4A7C15L;
+        }
+    }
+
+    /** A flyweight key like the transport's: a new client hash and Cookie per request, nothing allocated. */
     static final class CountingKey implements RequestKey {
         private long client;
+        private int turn;
+        String[] cookies = new String[] {""};
 
         void next() {
             client += 0x9E3779B97F4A7C15L;
+            turn++;
         }
 
         @Override
@@ -89,7 +120,7 @@ public class SelectorBenchmark {
 
         @Override
         public CharSequence header(CharSequence name) {
-            return null;
+            return cookies[turn & (cookies.length - 1)];   // only "cookie" is asked for by these algorithms
         }
 
         @Override
