@@ -30,10 +30,11 @@ public final class ConfigLoader {
             "limits", "proxy_headers", "connection_pool", "port", "host", "algorithm", "backends", "services",
             HealthCheckParser.KEY, OutlierParser.KEY, ServicePolicyParser.CIRCUIT_BREAKER,
             ServicePolicyParser.RATE_LIMIT, ResilienceParser.TRUSTED_PROXIES, ResilienceParser.RETRY_BUDGET,
+            "middleware",
             LbOptionsLoader.KEY,
             // Control plane: parsed by ControlConfigLoader.
             "api", "auth", "access_log", "reload");
-    private static final Set<String> ROOT_NOT_BUILT = Set.of("middleware", "tls", "certmanager",
+    private static final Set<String> ROOT_NOT_BUILT = Set.of("tls", "certmanager",
             "plugin_directory", "http_port", "https_port");
     private static final Set<String> TIMEOUT_KEYS =
             Set.of("connect", "response", "client_idle", "request_header", "upstream_idle", "drain");
@@ -46,11 +47,11 @@ public final class ConfigLoader {
     private static final Set<String> SERVICE_KEYS = Set.of("name", "host", "port", "locations",
             HealthCheckParser.KEY, OutlierParser.KEY, ServicePolicyParser.CIRCUIT_BREAKER,
             ServicePolicyParser.RATE_LIMIT,
-            "log_name"); // log_name: parsed by ControlConfigLoader
-    private static final Set<String> SERVICE_NOT_BUILT = Set.of("tls", "http_redirect", "redirect_port",
-            "middleware", "log_options", "headers", "plugin_disabled");
+            "log_name", // log_name: parsed by ControlConfigLoader
+            "http_redirect", "redirect_port", "headers", "middleware", "tls");
+    private static final Set<String> SERVICE_NOT_BUILT = Set.of("log_options", "plugin_disabled");
     private static final Set<String> LOCATION_KEYS = Set.of("path", "rewrite", "redirect", "lb_policy", "backends",
-            LbOptionsLoader.KEY);
+            "redirect_status", "redirect_keep_query", LbOptionsLoader.KEY);
     private static final Set<String> BACKEND_KEYS = Set.of("url", "weight", "max_connections",
             HealthCheckParser.KEY);
     private static final Set<String> BACKEND_NOT_BUILT = Set.of("skip_tls_verify", "sni", "http2");
@@ -113,6 +114,7 @@ public final class ConfigLoader {
         final LimitsConfig limits = limits(loading, top);
         final ProxyHeadersConfig proxyHeaders = proxyHeaders(loading, top);
         final ConnectionPoolConfig pool = connectionPool(loading, top);
+        final MiddlewareConfig globalMiddleware = ServiceOptionsLoader.globalMiddleware(loading, top);
 
         final List<YamlNode> serviceNodes = top.list("services");
         final List<YamlNode> shorthandBackends = top.list("backends");
@@ -124,10 +126,11 @@ public final class ConfigLoader {
             if (top.entry("host") != null) {
                 top.warn("host", "ignored: the top-level host only applies to top-level backends");
             }
-            services = services(loading, top, serviceNodes, defaultPort, defaultAlgorithm, defaultOptions);
+            services = services(loading, top, serviceNodes, defaultPort, defaultAlgorithm, defaultOptions,
+                    globalMiddleware);
         } else if (!shorthandBackends.isEmpty()) {
             services = List.of(shorthandService(loading, top, shorthandBackends, defaultPort, defaultAlgorithm,
-                    defaultOptions));
+                    defaultOptions, globalMiddleware));
         } else {
             throw new ConfigException(sourceName, top.line(), "", "no services and no backends"
                     + " (expected: a services list, or a top-level backends list)");
@@ -238,22 +241,26 @@ public final class ConfigLoader {
     }
 
     private static ServiceConfig shorthandService(Fields.Loading loading, Fields top, List<YamlNode> backendNodes,
-                                                  int port, String algorithm, SelectorOptions options)
+                                                  int port, String algorithm, SelectorOptions options,
+                                                  MiddlewareConfig middleware)
             throws ConfigException {
         final String host = host(top, "host");
         final List<BackendConfig> backends = backends(loading, backendNodes, "backends");
         final LocationConfig location =
                 new LocationConfig(LocationConfig.DEFAULT_PATH, null, null, algorithm, backends, options);
         return new ServiceConfig(FulcrumConfig.DEFAULT_SERVICE_NAME, host, port, List.of(location),
-                top.lineOf("backends"));
+                top.lineOf("backends"), middleware == MiddlewareConfig.NONE ? ServiceOptions.NONE
+                        : new ServiceOptions(0, HeadersConfig.NONE, middleware));
     }
 
     private static List<ServiceConfig> services(Fields.Loading loading, Fields top, List<YamlNode> nodes,
                                                 int defaultPort, String defaultAlgorithm,
-                                                SelectorOptions defaultOptions) throws ConfigException {
+                                                SelectorOptions defaultOptions, MiddlewareConfig globalMiddleware)
+            throws ConfigException {
         final List<ServiceConfig> services = new ArrayList<>(nodes.size());
         final Map<String, String> firstByName = new HashMap<>();
         final Map<String, String> firstByHostPort = new HashMap<>();
+        final Map<Integer, Boolean> tlsByPort = new HashMap<>();
         for (int i = 0; i < nodes.size(); i++) {
             final YamlNode node = nodes.get(i);
             final String path = Fields.index("services", i);
@@ -271,9 +278,15 @@ public final class ConfigLoader {
                         + " (first: " + firstHostPort + ")");
             }
             final String name = serviceName(f, host, port, firstByName, where);
+            final ServiceOptions options = ServiceOptionsLoader.service(loading, f, globalMiddleware, host);
+            final Boolean portTls = tlsByPort.putIfAbsent(port, options.tls() != null);
+            if (portTls != null && portTls != (options.tls() != null)) {
+                throw f.error("tls", "protocol mismatch: HTTP and HTTPS services on port " + port
+                        + " (expected: one protocol per port)");
+            }
 
             final List<YamlNode> locationNodes = f.list("locations");
-            if (locationNodes.isEmpty()) {
+            if (locationNodes.isEmpty() && !options.redirectsToHttps()) {
                 f.warn("locations", "service \"" + name + "\" has no locations: every request to it gets 404");
             }
             final List<LocationConfig> locations = new ArrayList<>(locationNodes.size());
@@ -289,7 +302,7 @@ public final class ConfigLoader {
                 }
                 locations.add(location);
             }
-            services.add(new ServiceConfig(name, host, port, locations, f.line()));
+            services.add(new ServiceConfig(name, host, port, locations, f.line(), options));
         }
         return services;
     }
@@ -336,8 +349,20 @@ public final class ConfigLoader {
         if (redirect != null && redirect.isEmpty()) {
             redirect = null;
         }
-        if (redirect != null && !isUriPart(redirect)) {
-            throw f.invalid(f.entry("redirect"), "a path or URL without spaces");
+        if (redirect != null && (!isUriPart(redirect) || !(redirect.startsWith("/")
+                || redirect.regionMatches(true, 0, "http://", 0, 7)
+                || redirect.regionMatches(true, 0, "https://", 0, 8)))) {
+            throw f.invalid(f.entry("redirect"), "a path starting with '/' or an http(s) URL, without spaces");
+        }
+        final int redirectStatus = f.integer("redirect_status", LocationConfig.DEFAULT_REDIRECT_STATUS, 301, 308,
+                "301, 302, 303, 307 or 308");
+        if (!LocationConfig.isRedirectStatus(redirectStatus)) {
+            throw f.invalid(f.entry("redirect_status"), "301, 302, 303, 307 or 308");
+        }
+        final boolean redirectKeepQuery = f.bool("redirect_keep_query", false);
+        if (redirect == null && (f.has("redirect_status") || f.has("redirect_keep_query"))) {
+            f.warn(f.has("redirect_status") ? "redirect_status" : "redirect_keep_query",
+                    "ignored: the location has no redirect");
         }
         final String algorithm = algorithm(f, "lb_policy", defaultAlgorithm);
         final List<YamlNode> backendNodes = f.list("backends");
@@ -347,7 +372,8 @@ public final class ConfigLoader {
         }
         final List<BackendConfig> backends = backends(loading, backendNodes, f.path("backends"));
         final SelectorOptions options = LbOptionsLoader.read(loading, f, defaultOptions);
-        return new LocationConfig(path, rewrite, redirect, algorithm, backends, options);
+        return new LocationConfig(path, rewrite, redirect, algorithm, backends, options, redirectStatus,
+                redirectKeepQuery);
     }
 
     private static List<BackendConfig> backends(Fields.Loading loading, List<YamlNode> nodes, String path)

@@ -12,16 +12,21 @@ import java.util.Objects;
  *
  * @param path      the path prefix matched textually and case-sensitively against the request path; starts with '/'
  * @param rewrite   what replaces the prefix before proxying, or null to strip it only
- * @param redirect  when set, the transport answers 301 to this target instead of proxying; null otherwise
+ * @param redirect  when set, the transport answers {@code redirectStatus} to this target instead of proxying
  * @param algorithm canonical algorithm name, as {@code SelectorFactory.canonicalName} gives it
  * @param backends  at least one backend
  * @param options   the algorithm's parameters ({@code lb_options})
+ * @param redirectStatus    301, 302, 303, 307 or 308
+ * @param redirectKeepQuery append the request's query string to the redirect target
  */
 public record LocationConfig(String path, String rewrite, String redirect, String algorithm,
-                             List<BackendConfig> backends, SelectorOptions options) {
+                             List<BackendConfig> backends, SelectorOptions options, int redirectStatus,
+                             boolean redirectKeepQuery) {
 
     /** terraster's default location path. */
     public static final String DEFAULT_PATH = "/";
+    /** terraster only ever answered 301 (the seed's StatusMovedPermanently). */
+    public static final int DEFAULT_REDIRECT_STATUS = 301;
 
     public LocationConfig {
         Objects.requireNonNull(path, "path");
@@ -36,15 +41,29 @@ public record LocationConfig(String path, String rewrite, String redirect, Strin
         if (redirect != null && redirect.isEmpty()) {
             redirect = null;
         }
+        if (!isRedirectStatus(redirectStatus)) {
+            throw new IllegalArgumentException("redirect status must be 301, 302, 303, 307 or 308: " + redirectStatus);
+        }
         backends = List.copyOf(backends);
         if (backends.isEmpty()) {
             throw new IllegalArgumentException("location " + path + " has no backends");
         }
     }
 
+    /** A location with algorithm parameters and a 301 redirect (if any) that drops the query, as terraster did. */
+    public LocationConfig(String path, String rewrite, String redirect, String algorithm,
+                          List<BackendConfig> backends, SelectorOptions options) {
+        this(path, rewrite, redirect, algorithm, backends, options, DEFAULT_REDIRECT_STATUS, false);
+    }
+
     /** A location with default algorithm parameters. */
     public LocationConfig(String path, String rewrite, String redirect, String algorithm,
                           List<BackendConfig> backends) {
         this(path, rewrite, redirect, algorithm, backends, SelectorOptions.DEFAULTS);
+    }
+
+    /** True for the statuses a location redirect may use: 301, 302, 303, 307, 308. */
+    public static boolean isRedirectStatus(int status) {
+        return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
     }
 }

@@ -14,8 +14,15 @@ import java.util.Objects;
  * @param port      listener port, 1..65535; a service without {@code port} gets the top-level {@code port}
  * @param locations the service's locations, in configured order (may be empty: every request then gets 404)
  * @param line      line of the service in the config file, 0 when it was not read from a file
+ * @param options   HTTPS redirect, header rules and middleware ({@link ServiceOptions#NONE} for none)
  */
-public record ServiceConfig(String name, String host, int port, List<LocationConfig> locations, int line) {
+public record ServiceConfig(String name, String host, int port, List<LocationConfig> locations, int line,
+                            ServiceOptions options) {
+
+    /** A service that only routes to its locations. */
+    public ServiceConfig(String name, String host, int port, List<LocationConfig> locations, int line) {
+        this(name, host, port, locations, line, ServiceOptions.NONE);
+    }
 
     public ServiceConfig {
         Objects.requireNonNull(name, "name");
@@ -26,6 +33,7 @@ public record ServiceConfig(String name, String host, int port, List<LocationCon
             host = null;
         }
         locations = List.copyOf(locations);
+        Objects.requireNonNull(options, "options");
     }
 
     /** True for the service that takes requests whose Host matches no other service on the port. */

@@ -4,6 +4,7 @@ import dev.fulcrum.core.config.FulcrumConfig;
 import dev.fulcrum.core.config.LocationConfig;
 import dev.fulcrum.core.config.ServiceConfig;
 import dev.fulcrum.core.pool.ServerPool;
+import dev.fulcrum.core.rules.ServiceRules;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -50,13 +51,20 @@ public final class RoutingTable {
         final List<Location> all = new ArrayList<>();
         for (ServiceConfig service : config.services()) {
             final List<Location> serviceLocations = new ArrayList<>(service.locations().size());
-            for (LocationConfig locationConfig : service.locations()) {
-                final Location before = previous == null ? null : previous.find(service.name(), locationConfig.path());
-                final ServerPool pool = before == null ? ServerPool.of(locationConfig)
-                        : ServerPool.of(locationConfig, before.pool());
-                serviceLocations.add(new Location(service, locationConfig, pool));
+            final ServiceRules rules = ServiceRules.of(service);
+            if (rules.httpsRedirect() != null) {
+                // Answers everything with a redirect: its locations (if any) are never used, so get no pools.
+                serviceLocations.add(Location.httpsRedirectOnly(service, rules));
+            } else {
+                for (LocationConfig locationConfig : service.locations()) {
+                    final Location before = previous == null ? null
+                            : previous.find(service.name(), locationConfig.path());
+                    final ServerPool pool = before == null || before.pool() == null ? ServerPool.of(locationConfig)
+                            : ServerPool.of(locationConfig, before.pool());
+                    serviceLocations.add(new Location(service, locationConfig, pool, rules));
+                }
+                all.addAll(serviceLocations);
             }
-            all.addAll(serviceLocations);
             final String host = service.host() == null ? null : service.host().toLowerCase(Locale.ROOT);
             byPort.computeIfAbsent(service.port(), p -> new ArrayList<>())
                     .add(new VirtualHosts.ServiceRoutesEntry(host, new ServiceRoutes(serviceLocations)));

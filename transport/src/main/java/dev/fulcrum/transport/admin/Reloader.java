@@ -72,6 +72,12 @@ public final class Reloader {
         } catch (ConfigException e) {
             return refused(trigger, e.getMessage());
         }
+        if (!dev.fulcrum.transport.tls.ServerTls.layout(current)
+                .equals(dev.fulcrum.transport.tls.ServerTls.layout(next))) {
+            // Listeners got their TLS handlers at start: a plain port must never start serving a TLS service.
+            return refused(trigger, "TLS services, ports or certificate paths changed: restart needed"
+                    + " (changed certificate files are picked up without one)");
+        }
         final ProxyContext context = server.context();
         final RoutingTable table;
         try {

@@ -13,6 +13,10 @@ import dev.fulcrum.core.resilience.RateLimiters;
 import dev.fulcrum.core.resilience.RetryBudget;
 import dev.fulcrum.core.route.Location;
 import dev.fulcrum.core.route.VirtualHosts;
+import dev.fulcrum.core.rules.HttpsRedirect;
+import dev.fulcrum.core.rules.LocationRedirect;
+import dev.fulcrum.core.rules.ServiceRules;
+import dev.fulcrum.transport.tls.ServerTls;
 import dev.fulcrum.transport.accesslog.AccessLog;
 import dev.fulcrum.transport.accesslog.AccessRecord;
 import dev.fulcrum.transport.metrics.ProxyMetrics;
@@ -20,12 +24,14 @@ import dev.fulcrum.transport.metrics.RequestMetrics;
 import dev.fulcrum.transport.upstream.UpstreamConnection;
 import dev.fulcrum.transport.upstream.UpstreamListener;
 import dev.fulcrum.transport.upstream.UpstreamPool;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
@@ -80,6 +86,8 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
     private final ArrayDeque<Object> queued = new ArrayDeque<>(4);
     private final ArrayDeque<HttpContent> pendingBody = new ArrayDeque<>(4);
     private final ChannelFutureListener connectListener = this::onConnectComplete;
+    /** Bytes the backend sent right after its 101, waiting for the tunnel to start. */
+    private final ArrayDeque<ByteBuf> tunnelBytes = new ArrayDeque<>(2);
 
     private ChannelHandlerContext ctx;
     private UpstreamPool pool;
@@ -92,6 +100,11 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
     private long connectionId;
     private long requestSeq;
     private ScheduledFuture<?> ticker;
+    private ExchangeFacts facts;
+    /** Null unless some service compresses. */
+    private ResponseCompressor compressor;
+    /** Whether the client connection is TLS: drives redirect schemes and HSTS. */
+    private boolean secure;
 
     private int phase = IDLE;
     private volatile boolean busy;
@@ -107,6 +120,11 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
     // The exchange in progress; reset by beginExchange.
     private HttpRequest request;
     private Location location;
+    private String requestOrigin;
+    /** The Upgrade header the client sent (with Connection: upgrade), or null. */
+    private String upgradeRequested;
+    /** A 101 went to the client: the connection becomes a tunnel once the backend's response head is consumed. */
+    private boolean upgrading;
     private boolean keepAlive;
     private boolean clientHttp10;
     private boolean headRequest;
@@ -159,10 +177,30 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        if (ctx.channel().isActive()) {
+            // Added after the protocol was chosen (ALPN after the TLS handshake): no channelActive will follow.
+            start(ctx);
+        }
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
+        if (facts == null) {
+            start(ctx);
+        }
+        ctx.fireChannelActive();
+    }
+
+    /** The connection turned out to speak HTTP/2 with prior knowledge: this handler leaves without a trace. */
+    void handOverToHttp2() {
+        phase = CLOSING;
+        busy = false;
+        if (ticker != null) {
+            ticker.cancel(false);
+        }
+    }
+
+    private void start(ChannelHandlerContext ctx) {
         final Channel ch = ctx.channel();
         pool = context.pool(ch.eventLoop());
         connectionId = context.nextConnectionId();
@@ -180,6 +218,13 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
             clientIp = "unknown";
             requestKey = new NettyRequestKey(0L);
         }
+        facts = new ExchangeFacts(remote instanceof InetSocketAddress
+                ? clientIp + ':' + ((InetSocketAddress) remote).getPort() : clientIp);
+        // An HTTP/2 stream's TLS lives on its parent connection.
+        final Channel connection = ch instanceof io.netty.handler.codec.http2.Http2StreamChannel ? ch.parent() : ch;
+        secure = connection.pipeline().get(ServerTls.HANDLER) != null
+                || connection.pipeline().get(io.netty.handler.ssl.SslHandler.class) != null;
+        compressor = (ResponseCompressor) ch.pipeline().get(ResponseCompressor.NAME);
         final SocketAddress local = ch.localAddress();
         localPort = local instanceof InetSocketAddress ? ((InetSocketAddress) local).getPort() : 0;
         context.clientChannels().add(ch);
@@ -188,7 +233,6 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
         ticker = ch.eventLoop().scheduleAtFixedRate(this, context.timerTickNanos(), context.timerTickNanos(),
                 TimeUnit.NANOSECONDS);
         ctx.read();
-        ctx.fireChannelActive();
     }
 
     @Override
@@ -201,6 +245,7 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
         abandonUpstream();
         releaseSlot();
         releaseQueued();
+        releaseTunnelBytes();
         ctx.fireChannelInactive();
     }
 
@@ -296,6 +341,9 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
         clientUri = req.uri();
         responseBytes = 0;
         location = null;
+        requestOrigin = null;
+        upgradeRequested = null;
+        upgrading = false;
         requestComplete = false;
         requestBodyBytes = 0;
         tries = 0;
@@ -343,8 +391,8 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
             respondError(HttpResponseStatus.NOT_FOUND, "no matching service or location", hasBody(req));
             return;
         }
-        if (location.redirect() != null) {
-            respondRedirect(location.redirect(), hasBody(req));
+        facts.begin(host, req.uri(), req.method().name());
+        if ((location.rules() != ServiceRules.NONE || location.redirectRule() != null) && answerByRule(req, host)) {
             return;
         }
         if (!rateLimiters.isEmpty() && overRateLimit(req)) {
@@ -367,7 +415,12 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
         if (context.accessLog().generatesRequestIds() && !req.headers().contains(ProxyHeaders.X_REQUEST_ID)) {
             req.headers().set(ProxyHeaders.X_REQUEST_ID, requestId());
         }
-        context.proxyHeaders().prepareRequest(req, clientIp);
+        upgradeRequested = UpgradeSupport.requestedUpgrade(req, clientHttp10);
+        context.proxyHeaders().prepareRequest(req, clientIp, secure);
+        if (upgradeRequested != null) {
+            UpgradeSupport.forwardUpgrade(req.headers(), upgradeRequested);
+        }
+        ExchangeRules.applyRequest(location.rules().requestHeaders(), req.headers(), facts);
         requestKey.reset(req);
         selectBackendAndConnect();
     }
@@ -691,6 +744,10 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
             return;
         }
         final int code = response.status().code();
+        if (code == 101 && upgradeRequested != null) {
+            beginTunnel(response);
+            return;
+        }
         if (code < 200) {
             // 1xx from the backend: we already answered 100-continue ourselves and do not relay interim responses
             // (101 needs an Upgrade we never forward). Skip it and its empty tail.
@@ -706,6 +763,12 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
         closeAfterResponse = context.proxyHeaders().prepareResponse(response, keepAlive && !context.isDraining(),
                 clientHttp10, mayHaveBody);
         StickyCookies.onResponseHead(location.pool().selector(), requestKey, backend, response, ctx.channel());
+        ExchangeRules.applyResponse(location, response, backend == null ? null : backend.address(), secure, facts,
+                requestOrigin);
+        if (compressor != null) {
+            // HTTP/1.0 clients get no chunked framing, which a compressed body of unknown length needs.
+            compressor.next(clientHttp10 ? null : location.rules().compression());
+        }
         ctx.write(response, ctx.voidPromise());
         flushClient = true;
     }
@@ -717,6 +780,14 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
             return;
         }
         final boolean last = content instanceof LastHttpContent;
+        if (upgrading) {
+            // The (empty) end of the 101; the tunnel starts once this read is done.
+            content.release();
+            if (last) {
+                ctx.channel().eventLoop().execute(this::startTunnel);
+            }
+            return;
+        }
         if (skipInformationalTail) {
             content.release();
             if (last) {
@@ -734,6 +805,80 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
         if (last) {
             completeExchange();
         }
+    }
+
+    @Override
+    public void onUpgradedBytes(UpstreamConnection connection, ByteBuf bytes) {
+        if (connection == upstream && upgrading) {
+            tunnelBytes.add(bytes);
+        } else {
+            bytes.release();
+        }
+    }
+
+    /** The backend accepted the upgrade: tell the client, then wait for the end of the 101 to start the tunnel. */
+    private void beginTunnel(HttpResponse response) {
+        upgrading = true;
+        responseStarted = true;
+        responseStatus = 101;
+        final HttpResponse switching = UpgradeSupport.switchingProtocols(response,
+                context.proxyHeaders().proxyByLabel());
+        ReferenceCountUtil.release(response);
+        ctx.writeAndFlush(switching, ctx.voidPromise());
+    }
+
+    /**
+     * Turns both connections into a byte tunnel: the HTTP codecs leave both pipelines, a {@link TunnelHandler}
+     * replaces this handler on the client and the upstream handler on the backend connection. The exchange is over
+     * for the proxy's bookkeeping (the backend slot is released, the timers stop); the connection now lives until
+     * either side closes.
+     */
+    private void startTunnel() {
+        final UpstreamConnection connection = upstream;
+        if (phase != ACTIVE || !upgrading || connection == null || !connection.channel().isActive()
+                || !ctx.channel().isActive()) {
+            closeClient();
+            return;
+        }
+        final Channel client = ctx.channel();
+        final Channel backendChannel = connection.channel();
+        responseComplete = true;
+        phase = CLOSING;
+        busy = false;
+        upstream = null;
+        if (ticker != null) {
+            ticker.cancel(false);
+        }
+        final BackendState served = backend;
+        releaseSlot();
+        if (served != null) {
+            location.pool().selector().onResponse(served, System.nanoTime() - upstreamStartNanos, true);
+        }
+        releaseQueued();
+        connection.detachForTunnel();
+
+        final ChannelPipeline backendPipeline = backendChannel.pipeline();
+        backendPipeline.remove(UpstreamPool.CODEC);
+        backendPipeline.replace(UpstreamPool.HANDLER, TunnelHandler.NAME, new TunnelHandler(client));
+        final ChannelPipeline clientPipeline = client.pipeline();
+        clientPipeline.remove(ProxyPipeline.HEAD_WATCHER);
+        if (clientPipeline.get(ProxyPipeline.FRAMING_GUARD) != null) {
+            // After the 101 the client speaks the upgraded protocol, not HTTP/1.1 framing.
+            clientPipeline.remove(ProxyPipeline.FRAMING_GUARD);
+        }
+        clientPipeline.replace(this, TunnelHandler.NAME, new TunnelHandler(backendChannel));
+        clientPipeline.remove(ProxyPipeline.CODEC);
+        if (clientPipeline.get(ResponseCompressor.NAME) != null) {
+            clientPipeline.remove(ResponseCompressor.NAME);
+        }
+
+        ByteBuf bytes;
+        while ((bytes = tunnelBytes.poll()) != null) {
+            client.write(bytes, client.voidPromise());
+        }
+        client.flush();
+        client.read();
+        backendChannel.read();
     }
 
     @Override
@@ -820,6 +965,8 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
         busy = false;
         request = null;
         location = null;
+        requestOrigin = null;
+        facts.clear();
         backend = null;
         requestKey.reset(null);
         idleSinceNanos = System.nanoTime();
@@ -889,10 +1036,43 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
                 context.proxyHeaders().proxyByLabel()), close);
     }
 
-    private void respondRedirect(String target, boolean forceClose) {
+    private void respondRedirect(int status, String target, boolean forceClose) {
         final boolean close = forceClose || !keepAlive || context.isDraining();
-        sendGenerated(GeneratedResponse.redirect(HttpResponseStatus.MOVED_PERMANENTLY, target, close,
+        sendGenerated(GeneratedResponse.redirect(HttpResponseStatus.valueOf(status), target, close,
                 context.proxyHeaders().proxyByLabel()), close);
+    }
+
+    /**
+     * Answers the request here when a rule says so: HTTPS redirect service, location redirect, CORS preflight.
+     * Otherwise remembers what the response rules need and returns false.
+     */
+    private boolean answerByRule(HttpRequest req, String host) {
+        final ServiceRules rules = location.rules();
+        final HttpsRedirect https = rules.httpsRedirect();
+        if (https != null) {
+            final String target = https.location(host, req.uri());
+            if (target == null) {
+                respondError(HttpResponseStatus.BAD_REQUEST, "no host to redirect to", hasBody(req));
+            } else {
+                respondRedirect(HttpsRedirect.STATUS, target, hasBody(req));
+            }
+            return true;
+        }
+        final LocationRedirect redirect = location.redirectRule();
+        if (redirect != null) {
+            respondRedirect(redirect.status(), redirect.location(secure, host, req.uri()), hasBody(req));
+            return true;
+        }
+        if (rules.cors() != null) {
+            if (ExchangeRules.isPreflight(req)) {
+                final boolean close = hasBody(req) || !keepAlive || context.isDraining();
+                sendGenerated(ExchangeRules.preflight(rules.cors(), req, close, context.proxyHeaders().proxyByLabel()),
+                        close);
+                return true;
+            }
+            requestOrigin = req.headers().get(HttpHeaderNames.ORIGIN);
+        }
+        return false;
     }
 
     private void sendGenerated(HttpResponse response, boolean close) {
@@ -933,7 +1113,7 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
         final ProxyMetrics metrics = context.metrics();
         final Location at = location;
         final RequestMetrics counters = served != null ? metrics.forBackend(served)
-                : at != null ? metrics.forPool(at.pool()) : metrics.unrouted();
+                : at != null && at.pool() != null ? metrics.forPool(at.pool()) : metrics.unrouted();
         counters.recordStatus(metricsStripe, status);
         if (proxied && served != null) {
             counters.recordLatency(metricsStripe, now - upstreamStartNanos);
@@ -1048,12 +1228,20 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
         }
     }
 
+    private void releaseTunnelBytes() {
+        ByteBuf bytes;
+        while ((bytes = tunnelBytes.poll()) != null) {
+            bytes.release();
+        }
+    }
+
     private void closeClient() {
         phase = CLOSING;
         busy = false;
         abandonUpstream();
         releaseSlot();
         releaseQueued();
+        releaseTunnelBytes();
         ctx.close();
     }
 }

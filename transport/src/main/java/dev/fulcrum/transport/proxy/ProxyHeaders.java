@@ -31,6 +31,7 @@ public final class ProxyHeaders {
     /** Named here because Netty deprecates its constant; RFC 9110 still lists the header as hop-by-hop. */
     public static final AsciiString KEEP_ALIVE = AsciiString.cached("keep-alive");
     private static final AsciiString HTTP = AsciiString.cached("http");
+    private static final AsciiString HTTPS = AsciiString.cached("https");
 
     private final ProxyHeadersConfig config;
     private final AsciiString proxyByLabel;
@@ -48,6 +49,11 @@ public final class ProxyHeaders {
      * @param clientIp the client's socket address as text, computed once per connection
      */
     public void prepareRequest(HttpRequest request, String clientIp) {
+        prepareRequest(request, clientIp, false);
+    }
+
+    /** @param secure whether the client connection is TLS (X-Forwarded-Proto https) */
+    public void prepareRequest(HttpRequest request, String clientIp, boolean secure) {
         final HttpHeaders headers = request.headers();
         final boolean chunked = HttpUtil.isTransferEncodingChunked(request);
         removeHopByHop(headers);
@@ -69,7 +75,7 @@ public final class ProxyHeaders {
             }
         }
         if (config.xForwardedProto()) {
-            headers.set(X_FORWARDED_PROTO, HTTP);
+            headers.set(X_FORWARDED_PROTO, secure ? HTTPS : HTTP);
         }
         if (config.xRealIp()) {
             headers.set(X_REAL_IP, clientIp);

@@ -15,6 +15,8 @@ public final class ProxyPipeline {
     public static final String FRAMING_GUARD = "framing-guard";
     public static final String CODEC = "http-server-codec";
     public static final String EXCHANGE = "exchange";
+    /** What TLS listeners offer in ALPN, most preferred first. */
+    public static final java.util.List<String> ALPN_PROTOCOLS = java.util.List.of("h2", "http/1.1");
     /**
      * Body slices handed on by the decoder are views of the read buffer, so a large cap costs no copy; it only
      * saves splitting one read into many messages.
@@ -25,6 +27,15 @@ public final class ProxyPipeline {
     }
 
     public static void install(ChannelPipeline pipeline, ProxyExchangeHandler exchange, LimitsConfig limits) {
+        install(pipeline, exchange, limits, false);
+    }
+
+    /**
+     * As above, with a response compressor between codec and exchange when some service compresses. The exchange
+     * handler goes last: added to an active channel it starts at once and looks up the compressor.
+     */
+    public static void install(ChannelPipeline pipeline, ProxyExchangeHandler exchange, LimitsConfig limits,
+                               boolean compression) {
         final HttpDecoderConfig decoder = new HttpDecoderConfig()
                 .setMaxInitialLineLength(limits.maxUriBytes())
                 .setMaxHeaderSize(limits.maxHeaderBytes())
@@ -37,6 +48,19 @@ public final class ProxyPipeline {
         pipeline.addLast(HEAD_WATCHER, new HeadStartWatcher(exchange));
         pipeline.addLast(FRAMING_GUARD, new RequestFramingGuard(exchange));
         pipeline.addLast(CODEC, new HttpServerCodec(decoder));
+        if (compression) {
+            pipeline.addLast(ResponseCompressor.NAME, new ResponseCompressor());
+        }
         pipeline.addLast(EXCHANGE, exchange);
+    }
+
+    /** True when some service of the config has the compression middleware on. */
+    public static boolean anyCompression(dev.fulcrum.core.config.FulcrumConfig config) {
+        for (dev.fulcrum.core.config.ServiceConfig service : config.services()) {
+            if (service.options().middleware().compression().enabled()) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -46,6 +46,15 @@ final class ListenerConnectionCap {
      * @return false when the listener is full: the connection has been answered 503 and is being closed
      */
     boolean admit(Channel ch) {
+        return admit(ch, true);
+    }
+
+    /** As {@link #admit}, but a refused connection is closed without an answer: on a TLS port plain text is noise. */
+    boolean admitQuietly(Channel ch) {
+        return admit(ch, false);
+    }
+
+    private boolean admit(Channel ch, boolean answer) {
         final AtomicInteger open = counter(ch);
         if (open == null) {
             return true;
@@ -56,7 +65,11 @@ final class ListenerConnectionCap {
                 LOG.debug("listener {} at its cap of {} connections: refusing {}", ch.localAddress(),
                         maxPerListener, ch.remoteAddress());
             }
-            ch.writeAndFlush(OVER_CAPACITY.duplicate()).addListener(ChannelFutureListener.CLOSE);
+            if (answer) {
+                ch.writeAndFlush(OVER_CAPACITY.duplicate()).addListener(ChannelFutureListener.CLOSE);
+            } else {
+                ch.close();
+            }
             return false;
         }
         ch.closeFuture().addListener(onClose);

@@ -9,6 +9,7 @@ import dev.fulcrum.transport.metrics.TransportGauges;
 import dev.fulcrum.transport.proxy.ProxyContext;
 import dev.fulcrum.transport.proxy.ProxyExchangeHandler;
 import dev.fulcrum.transport.proxy.ProxyPipeline;
+import dev.fulcrum.transport.tls.ServerTls;
 import dev.fulcrum.transport.upstream.UpstreamPool;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBufAllocator;
@@ -49,6 +50,7 @@ public final class ProxyServer implements AutoCloseable {
     private final List<Channel> listeners;
     private final int ioThreads;
     private HealthChecker health;
+    private ServerTls tls;
     private final ServerBootstrap bootstrap;
     private boolean stopped;
 
@@ -90,6 +92,7 @@ public final class ProxyServer implements AutoCloseable {
             health = HealthChecker.create(context.routing(), config.resilience(), group,
                     transport.socketChannelClass());
             health.start();
+            final ServerTls tls = ServerTls.build(config, ProxyPipeline.ALPN_PROTOCOLS);
             final ServerBootstrap bootstrap = new ServerBootstrap()
                     .group(group)
                     .channel(transport.serverChannelClass())
@@ -98,7 +101,7 @@ public final class ProxyServer implements AutoCloseable {
                     .childOption(ChannelOption.AUTO_READ, false)
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(64 * 1024, 256 * 1024))
-                    .childHandler(new ClientChannelInitializer(context));
+                    .childHandler(new ClientChannelInitializer(context, tls));
             final List<Channel> listeners = new ArrayList<>();
             for (int port : context.routing().ports()) {
                 listeners.add(bootstrap.bind(config.bindHost(), port).sync().channel());
@@ -107,6 +110,7 @@ public final class ProxyServer implements AutoCloseable {
             final ProxyServer server = new ProxyServer(config, transport, group, context, listeners, threads,
                     bootstrap);
             server.health = health;
+            server.tls = tls;
             SlowStartTicker.startIfConfigured(context);
             LOG.info("buffer allocator {}", ByteBufAllocator.DEFAULT.getClass().getSimpleName());
             for (String warning : config.warnings()) {
@@ -211,6 +215,9 @@ public final class ProxyServer implements AutoCloseable {
         }
         stopped = true;
         health.close();
+        if (tls != null) {
+            tls.close();
+        }
         for (Channel listener : listeners) {
             listener.close().syncUninterruptibly();
         }

@@ -1,6 +1,7 @@
 package dev.fulcrum.transport.upstream;
 
 import dev.fulcrum.algorithms.snapshot.BackendState;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -67,6 +68,15 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /**
+     * Unbinds for good without closing: the connection now carries another protocol (after a 101) and its new
+     * owner replaces this handler. It is not in the pool and never returns to it.
+     */
+    public void detachForTunnel() {
+        listener = null;
+        closeReported = true;
+    }
+
     /** Unbinds and closes: the exchange ended in a state the connection cannot be reused from. */
     public void discard() {
         listener = null;
@@ -89,6 +99,8 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
             }
         } else if (msg instanceof HttpContent) {
             l.onResponseContent(this, (HttpContent) msg);
+        } else if (msg instanceof ByteBuf) {
+            l.onUpgradedBytes(this, (ByteBuf) msg);
         } else {
             ReferenceCountUtil.release(msg);
         }

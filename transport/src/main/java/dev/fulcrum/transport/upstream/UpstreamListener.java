@@ -1,5 +1,6 @@
 package dev.fulcrum.transport.upstream;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpResponse;
 
@@ -17,6 +18,14 @@ public interface UpstreamListener {
     void onUpstreamReadComplete(UpstreamConnection connection);
 
     void onUpstreamWritabilityChanged(UpstreamConnection connection);
+
+    /**
+     * Raw bytes that followed a {@code 101 Switching Protocols} response (the codec passes them through undecoded).
+     * The default releases them: only an exchange that asked for an upgrade expects any.
+     */
+    default void onUpgradedBytes(UpstreamConnection connection, ByteBuf bytes) {
+        bytes.release();
+    }
 
     /** The connection closed or failed while bound; {@code cause} is null for an orderly close. */
     void onUpstreamClosed(UpstreamConnection connection, Throwable cause);

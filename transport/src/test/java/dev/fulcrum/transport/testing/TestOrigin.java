@@ -45,7 +45,7 @@ import java.util.zip.CRC32;
  *
  * <p>Endpoints (any method): {@code /size/N[?chunked=1]} N pattern bytes; {@code /upload} answers "length crc32" of
  * the request body; {@code /status/N}; {@code /slow/MS}; {@code /hang} never answers; {@code /close} closes without
- * answering; {@code /stall} stops reading the request body; {@code /headers} sends Server and X-Powered-By; anything else answers "NAME METHOD URI". Every request
+ * answering; {@code /stall} stops reading the request body; {@code /headers} sends Server and X-Powered-By; {@code /text/N[?gzip=1]} N bytes of text/plain (optionally already gzip-encoded); {@code [/prefix]/redirect/CODE?to=URL} answers CODE with that Location; anything else answers "NAME METHOD URI". Every request
  * is recorded with its connection number and headers.
  *
  * <p>Thread-safe: runs on its own NIO loop; recorded requests are read from the test thread.
@@ -213,6 +213,40 @@ public final class TestOrigin implements AutoCloseable {
                 // never answer
             } else if (path.equals("/close")) {
                 ctx.close();
+            } else if (path.startsWith("/text/")) {
+                // N bytes of text/plain; ?gzip=1 sends them gzip-encoded (Content-Encoding: gzip) already.
+                final int size = Integer.parseInt(path.substring("/text/".length()));
+                final byte[] text = new byte[size];
+                for (int i = 0; i < size; i++) {
+                    text[i] = (byte) ("fulcrum proxies text ".charAt(i % 21));
+                }
+                byte[] body = text;
+                if (query.parameters().containsKey("gzip")) {
+                    final java.io.ByteArrayOutputStream gz = new java.io.ByteArrayOutputStream();
+                    try (java.util.zip.GZIPOutputStream out = new java.util.zip.GZIPOutputStream(gz)) {
+                        out.write(text);
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                    body = gz.toByteArray();
+                }
+                final FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+                        io.netty.buffer.Unpooled.wrappedBuffer(body));
+                r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length)
+                        .set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
+                if (query.parameters().containsKey("gzip")) {
+                    r.headers().set(HttpHeaderNames.CONTENT_ENCODING, "gzip");
+                }
+                write(ctx, r, keepAlive);
+            } else if (path.contains("/redirect/")) {
+                // A backend redirect (also under a rewrite prefix): status from the path, Location from ?to=.
+                final int code = Integer.parseInt(path.substring(path.lastIndexOf("/redirect/") + "/redirect/".length()));
+                final String raw = req.uri();
+                final String to = raw.substring(raw.indexOf("to=") + 3);
+                final FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(code));
+                r.headers().set(HttpHeaderNames.LOCATION, QueryStringDecoder.decodeComponent(to))
+                        .setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
+                write(ctx, r, keepAlive);
             } else if (path.equals("/headers")) {
                 final FullHttpResponse r = full(HttpResponseStatus.OK, "headers");
                 r.headers().set(HttpHeaderNames.SERVER, "nginx").set("X-Powered-By", "php")

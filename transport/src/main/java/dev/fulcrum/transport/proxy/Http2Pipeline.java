@@ -1,0 +1,49 @@
+package dev.fulcrum.transport.proxy;
+
+import dev.fulcrum.core.config.LimitsConfig;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+
+/**
+ * Assembles an HTTP/2 client connection: the frame codec and one child channel per stream, each with the HTTP/2 to
+ * HTTP/1.1 object codec and its own {@link ProxyExchangeHandler}, so every stream is relayed to an HTTP/1.1 backend
+ * exactly like an HTTP/1.1 exchange.
+ *
+ * <p>Stateless. The connection reads continuously (frames of many streams share it); each stream channel runs with
+ * auto-read off, so a stream whose backend is slow stops consuming and its HTTP/2 flow-control window closes, while
+ * the other streams go on.
+ */
+public final class Http2Pipeline {
+    public static final String FRAME_CODEC = "h2-frame-codec";
+    public static final String MULTIPLEX = "h2-multiplex";
+    /** Streams one client may have open at once (RFC 9113 recommends no fewer than 100). */
+    public static final int MAX_CONCURRENT_STREAMS = 1024;
+
+    private Http2Pipeline() {
+    }
+
+    public static void install(ChannelPipeline pipeline, ProxyContext context, LimitsConfig limits) {
+        final Http2Settings settings = Http2Settings.defaultSettings()
+                .maxConcurrentStreams(MAX_CONCURRENT_STREAMS)
+                .maxHeaderListSize(limits.maxHeaderBytes());
+        pipeline.addLast(FRAME_CODEC, Http2FrameCodecBuilder.forServer().initialSettings(settings)
+                .validateHeaders(true).build());
+        pipeline.addLast(MULTIPLEX, new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
+            @Override
+            protected void initChannel(Http2StreamChannel ch) {
+                ch.config().setAutoRead(false);
+                ch.pipeline().addLast(new Http2StreamFrameToHttpObjectCodec(true), new Http2RequestAdapter(),
+                        new ProxyExchangeHandler(context));
+            }
+        }));
+        final Channel channel = pipeline.channel();
+        channel.config().setAutoRead(true);
+        channel.read();
+    }
+}

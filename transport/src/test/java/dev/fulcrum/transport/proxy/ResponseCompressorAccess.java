@@ -1,0 +1,11 @@
+package dev.fulcrum.transport.proxy;
+
+/** Test access to package-private facts of {@link ResponseCompressor}. */
+public final class ResponseCompressorAccess {
+    private ResponseCompressorAccess() {
+    }
+
+    public static boolean zstdAvailable() {
+        return ResponseCompressor.zstdAvailable();
+    }
+}
