@@ -1,11 +1,10 @@
 package dev.fulcrum.bench.scenario;
 
 import dev.fulcrum.bench.loadgen.IntervalSample;
+import dev.fulcrum.bench.report.PngCharts;
 import org.HdrHistogram.Histogram;
 import org.jfree.chart.ChartFactory;
-import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
-import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.axis.NumberTickUnit;
 import org.jfree.chart.plot.PlotOrientation;
@@ -41,12 +40,9 @@ public final class ScenarioCharts {
 
     public static void write(String scenario, List<AlgorithmRun> runs, Path dir) throws IOException {
         System.setProperty("java.awt.headless", "true");
-        ChartUtils.saveChartAsPNG(dir.resolve(ScenarioReport.LATENCY_CHART).toFile(), spectrum(scenario, runs),
-                WIDTH, HEIGHT);
-        ChartUtils.saveChartAsPNG(dir.resolve(ScenarioReport.THROUGHPUT_CHART).toFile(), throughput(scenario, runs),
-                WIDTH, HEIGHT);
-        ChartUtils.saveChartAsPNG(dir.resolve(ScenarioReport.SHARE_CHART).toFile(), share(scenario, runs),
-                WIDTH, HEIGHT);
+        PngCharts.save(spectrum(scenario, runs), dir.resolve(ScenarioReport.LATENCY_CHART), WIDTH, HEIGHT);
+        PngCharts.save(throughput(scenario, runs), dir.resolve(ScenarioReport.THROUGHPUT_CHART), WIDTH, HEIGHT);
+        PngCharts.save(share(scenario, runs), dir.resolve(ScenarioReport.SHARE_CHART), WIDTH, HEIGHT);
     }
 
     static JFreeChart spectrum(String scenario, List<AlgorithmRun> runs) {
@@ -69,13 +65,7 @@ public final class ScenarioCharts {
         x.setRange(0, MAX_NINES);
         x.setTickUnit(new NumberTickUnit(1, new NinesFormat()));
         plot.setDomainAxis(x);
-        final LogAxis y = new LogAxis("latency (ms, log scale)");
-        y.setAutoTickUnitSelection(false);
-        y.setTickUnit(new NumberTickUnit(1.0)); // one tick per power of ten: 1, 10, 100 ms
-        y.setNumberFormatOverride(new DecimalFormat("0.###", java.text.DecimalFormatSymbols.getInstance(Locale.ROOT)));
-        y.setMinorTickCount(9);
-        y.setMinorTickMarksVisible(true);
-        plot.setRangeAxis(y);
+        plot.setRangeAxis(PngCharts.decadeAxis("latency (ms, log scale)"));
         return styled(chart);
     }
 
@@ -100,11 +90,7 @@ public final class ScenarioCharts {
             run.served().forEach((origin, n) -> data.addValue(total == 0 ? 0 : 100.0 * n / total, run.algorithm(),
                     origin));
         }
-        final JFreeChart chart = ChartFactory.createBarChart(scenario + ": share of responses per backend", "backend",
-                "% of responses", data, PlotOrientation.VERTICAL, true, false, false);
-        chart.getPlot().setBackgroundPaint(Color.WHITE);
-        chart.getCategoryPlot().setRangeGridlinePaint(Color.LIGHT_GRAY);
-        return chart;
+        return PngCharts.barChart(scenario + ": share of responses per backend", "backend", "% of responses", data);
     }
 
     /** White background and light grid: the charts are read on a page, not a screen. */

@@ -1,9 +1,10 @@
 package dev.fulcrum.bench.report.jmh;
 
-import org.knowm.xchart.BitmapEncoder;
-import org.knowm.xchart.CategoryChart;
-import org.knowm.xchart.CategoryChartBuilder;
-import org.knowm.xchart.style.Styler;
+import dev.fulcrum.bench.report.PngCharts;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.CategoryLabelPositions;
+import org.jfree.chart.axis.LogAxis;
+import org.jfree.data.category.DefaultCategoryDataset;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -263,30 +264,32 @@ public final class JmhAlgorithmsReport {
     }
 
     void writeChart(Path png) throws IOException {
-        System.setProperty("java.awt.headless", "true");
-        final CategoryChart chart = new CategoryChartBuilder().width(1100).height(560)
-                .title("Selection cost at 64 backends (JMH, ns/op, lower is better)")
-                .xAxisTitle("algorithm").yAxisTitle("ns/op").build();
-        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
-        chart.getStyler().setXAxisLabelRotation(45);
-        chart.getStyler().setYAxisLogarithmic(true);
-        chart.getStyler().setYAxisMin(1.0);   // bars start at the axis minimum; a log axis cannot start at 0
+        PngCharts.save(chart(), png, 1100, 560);
+    }
+
+    /** ns/op at 64 backends: one group of bars per algorithm, one bar per thread count. */
+    JFreeChart chart() {
+        final DefaultCategoryDataset data = new DefaultCategoryDataset();
+        double slowest = 1.0;
         final List<String> algorithms = distinct(selectorRows(), r -> r.param("algorithm"));
         for (int threads : new LinkedHashSet<>(selectorRows().stream().map(JmhRow::threads).sorted().toList())) {
-            final List<String> x = new ArrayList<>();
-            final List<Double> y = new ArrayList<>();
             for (String algorithm : algorithms) {
                 final JmhRow r = find(algorithm, 64, threads);
                 if (r != null) {
-                    x.add(algorithm);
-                    y.add(r.score());
+                    data.addValue(r.score(), threads + (threads == 1 ? " thread" : " threads"), algorithm);
+                    slowest = Math.max(slowest, r.score());
                 }
             }
-            if (!x.isEmpty()) {
-                chart.addSeries(threads + (threads == 1 ? " thread" : " threads"), x, y);
-            }
         }
-        BitmapEncoder.saveBitmap(chart, png.toString(), BitmapEncoder.BitmapFormat.PNG);
+        final JFreeChart chart = PngCharts.barChart("Selection cost at 64 backends (JMH, ns/op, lower is better)",
+                "algorithm", "ns/op (log scale)", data);
+        chart.getCategoryPlot().getDomainAxis().setCategoryLabelPositions(CategoryLabelPositions.UP_45);
+        // The scores span two orders of magnitude (a few ns to a few hundred): on a linear axis the fast ones vanish.
+        final LogAxis y = PngCharts.decadeAxis("ns/op (log scale)");
+        // From 1 ns (bars are drawn up from the axis' lower bound: a log axis has no 0) to the decade above the slowest.
+        y.setRange(1.0, Math.pow(10, Math.max(1, Math.ceil(Math.log10(slowest)))));
+        chart.getCategoryPlot().setRangeAxis(y);
+        return chart;
     }
 
     private List<JmhRow> selectorRows() {

@@ -1,14 +1,21 @@
 package dev.fulcrum.bench.report.jmh;
 
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.LogAxis;
+import org.jfree.data.category.CategoryDataset;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The report is made from JMH's JSON as JMH writes it, and the targets are judged from the numbers. */
@@ -52,8 +59,34 @@ class JmhAlgorithmsReportTest {
         assertTrue(md.contains("| Maglev table for 100 backends built in <= 3 ms | 2500 us | PASS |"), md);
         assertTrue(md.contains("| maglev | - | 6.5 ns (0.0 B/op) | - | - | 11.0 ns (0.0 B/op) | - |"), md);
         assertTrue(md.contains("maglev N=10: removing 1 backend moved 10.2 % of keys"), md);
-        final byte[] png = Files.readAllBytes(out.resolve(JmhAlgorithmsReport.CHART));
-        assertEquals(List.of((byte) 0x89, (byte) 'P', (byte) 'N', (byte) 'G'),
-                List.of(png[0], png[1], png[2], png[3]));
+        final BufferedImage png = ImageIO.read(out.resolve(JmhAlgorithmsReport.CHART).toFile());
+        assertEquals(1100, png.getWidth(), "a PNG of the chart's size");
+        assertEquals(560, png.getHeight());
+    }
+
+    @Test
+    void chartHasOneBarPerAlgorithmAndThreadCountAt64BackendsOnALogAxis(@TempDir Path dir) throws Exception {
+        final Path json = dir.resolve("r.json");
+        Files.writeString(json, "[" + String.join(",",
+                result("SelectorBenchmark.select", 1, "\"algorithm\":\"maglev\",\"backends\":\"64\"", 6.5, 0, "ns/op"),
+                result("SelectorBenchmark.select", 1, "\"algorithm\":\"maglev\",\"backends\":\"1024\"", 1500.0, 0,
+                        "ns/op"),
+                result("SelectorBenchmark.select", 1, "\"algorithm\":\"bounded-load\",\"backends\":\"64\"", 247.5,
+                        0, "ns/op"),
+                result("SelectorBenchmark.select", 2, "\"algorithm\":\"maglev\",\"backends\":\"64\"", 11.0, 0,
+                        "ns/op")) + "]");
+        final JFreeChart chart = new JmhAlgorithmsReport(JmhRow.read(json), "abc", List.of(), List.of(), List.of())
+                .chart();
+
+        final CategoryDataset data = chart.getCategoryPlot().getDataset();
+        assertEquals(List.of("1 thread", "2 threads"), data.getRowKeys());
+        assertEquals(List.of("maglev", "bounded-load"), data.getColumnKeys(), "only the 64-backend rows");
+        assertEquals(6.5, data.getValue("1 thread", "maglev").doubleValue());
+        assertEquals(11.0, data.getValue("2 threads", "maglev").doubleValue());
+        assertEquals(247.5, data.getValue("1 thread", "bounded-load").doubleValue());
+        assertNull(data.getValue("2 threads", "bounded-load"), "no run, no bar");
+        final LogAxis y = assertInstanceOf(LogAxis.class, chart.getCategoryPlot().getRangeAxis());
+        assertEquals(1.0, y.getLowerBound());
+        assertEquals(1000.0, y.getUpperBound(), 1e-9, "the decade above the slowest score");
     }
 }
