@@ -149,7 +149,7 @@ class ConfigLoaderTest {
         final List<String> warnings = ConfigLoader.parse(yaml, "c.yaml").warnings();
         // log_name (access log) and health_check are honoured; middleware, http_redirect, headers and service tls
         // are built; redirect_port without http_redirect warns.
-        assertEquals(11, warnings.size(), warnings::toString);
+        assertEquals(10, warnings.size(), warnings::toString);
         assertTrue(warnings.contains("c.yaml:11 services[0].redirect_port: ignored: http_redirect is not true"),
                 warnings::toString);
         assertTrue(warnings.contains("c.yaml:14 services[0].log_options: " + Fields.NOT_BUILT), warnings::toString);
