@@ -56,7 +56,6 @@ public final class PriorKnowledgeDetector extends ChannelInboundHandlerAdapter {
             exchange.handOverToHttp2();
         }
         final io.netty.channel.ChannelPipeline pipeline = ctx.pipeline();
-        pipeline.remove(ProxyPipeline.HEAD_WATCHER);
         if (pipeline.get(ProxyPipeline.FRAMING_GUARD) != null) {
             // HTTP/1.1 framing rules do not apply to HTTP/2 frames; the HTTP/2 codec validates its own.
             pipeline.remove(ProxyPipeline.FRAMING_GUARD);

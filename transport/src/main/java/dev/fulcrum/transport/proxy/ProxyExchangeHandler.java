@@ -251,7 +251,7 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
 
     // ------------------------------------------------------------------------------------------- client inbound
 
-    /** Called by {@link HeadStartWatcher} for every buffer read from the client. */
+    /** Called by {@link RequestFramingGuard} for every buffer read from the client. */
     void onInboundBytes() {
         if (phase == ACTIVE) {
             lastInboundNanos = System.nanoTime();
@@ -861,7 +861,6 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
         backendPipeline.remove(UpstreamPool.CODEC);
         backendPipeline.replace(UpstreamPool.HANDLER, TunnelHandler.NAME, new TunnelHandler(client));
         final ChannelPipeline clientPipeline = client.pipeline();
-        clientPipeline.remove(ProxyPipeline.HEAD_WATCHER);
         if (clientPipeline.get(ProxyPipeline.FRAMING_GUARD) != null) {
             // After the 101 the client speaks the upgraded protocol, not HTTP/1.1 framing.
             clientPipeline.remove(ProxyPipeline.FRAMING_GUARD);

@@ -6,12 +6,11 @@ import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
 
 /**
- * Assembles a client connection's pipeline: first-byte watcher, framing guard, HTTP/1.1 codec, exchange handler.
+ * Assembles a client connection's pipeline: framing guard (which also reports each read), HTTP/1.1 codec, exchange handler.
  *
  * <p>Stateless.
  */
 public final class ProxyPipeline {
-    public static final String HEAD_WATCHER = "head-start";
     public static final String FRAMING_GUARD = "framing-guard";
     public static final String CODEC = "http-server-codec";
     public static final String EXCHANGE = "exchange";
@@ -45,7 +44,6 @@ public final class ProxyPipeline {
                 .setAllowDuplicateContentLengths(false)
                 .setStrictLineParsing(true)
                 .setValidateHeaders(true);
-        pipeline.addLast(HEAD_WATCHER, new HeadStartWatcher(exchange));
         pipeline.addLast(FRAMING_GUARD, new RequestFramingGuard(exchange));
         pipeline.addLast(CODEC, new HttpServerCodec(decoder));
         if (compression) {

@@ -25,7 +25,7 @@ import io.netty.util.ReferenceCountUtil;
  * proxy has already forwarded that head, and the upstream connection is then discarded).
  *
  * <p>Cost: one pass over head and chunk-size bytes with no allocation; body bytes are skipped by count, not read.
- * Confined to one connection's event loop. {@link #passThrough()} turns it off for protocols that follow an
+ * Confined to one connection's event loop. Also tells the exchange handler of every read (request-header timeout). {@link #passThrough()} turns it off for protocols that follow an
  * upgrade (WebSocket), whose bytes are not HTTP/1.1.
  */
 final class RequestFramingGuard extends ChannelInboundHandlerAdapter implements ByteProcessor {
@@ -116,6 +116,9 @@ final class RequestFramingGuard extends ChannelInboundHandlerAdapter implements 
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        // The request-header timeout runs from a request's first byte (slowloris defence), the idle timeout from
+        // the last response: the exchange learns of every read here, the first handler that sees the bytes.
+        exchange.onInboundBytes();
         if (state == PASS_THROUGH || !(msg instanceof ByteBuf)) {
             ctx.fireChannelRead(msg);
             return;
