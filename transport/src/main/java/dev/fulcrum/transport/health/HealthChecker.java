@@ -9,6 +9,7 @@ import dev.fulcrum.core.health.HealthTracker;
 import dev.fulcrum.core.health.PoolHealth;
 import dev.fulcrum.core.route.Location;
 import dev.fulcrum.core.route.RoutingTable;
+import dev.fulcrum.transport.metrics.ProxyMetrics;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
@@ -47,10 +48,12 @@ public final class HealthChecker implements AutoCloseable, PoolHealth.Events {
     private final List<PoolHealth> pools;
     private final MpscArrayQueue<HealthProbe> results;
     private final ScheduledExecutorService control;
+    private final ProxyMetrics metrics;
     private volatile long transitions;
     private volatile long ejections;
 
-    private HealthChecker(int maxTargets) {
+    private HealthChecker(int maxTargets, ProxyMetrics metrics) {
+        this.metrics = metrics;
         this.targets = new ArrayList<>();
         this.pools = new ArrayList<>();
         this.results = new MpscArrayQueue<>(Math.max(2, maxTargets));
@@ -65,9 +68,11 @@ public final class HealthChecker implements AutoCloseable, PoolHealth.Events {
      * Builds the pools' health and the probes, and publishes the initial verdicts (backends checked before traffic
      * are out); call before the listeners bind, then {@link #start()}. Resolves backend names here, on the calling
      * (control) thread, never on an event loop.
+     *
+     * @param metrics where ejections are counted
      */
     public static HealthChecker create(RoutingTable routing, ResilienceConfig resilience, EventLoopGroup group,
-                                       Class<? extends SocketChannel> channelClass) {
+                                       Class<? extends SocketChannel> channelClass, ProxyMetrics metrics) {
         final List<EventLoop> loops = new ArrayList<>();
         for (EventExecutor executor : group) {
             loops.add((EventLoop) executor);
@@ -77,7 +82,7 @@ public final class HealthChecker implements AutoCloseable, PoolHealth.Events {
             backends += location.config().backends().size();
         }
         // At most one result per checked backend is ever queued, and there are at most this many.
-        final HealthChecker checker = new HealthChecker(backends);
+        final HealthChecker checker = new HealthChecker(backends, metrics);
         for (Location location : routing.locations()) {
             final OutlierConfig outlier = resilience.outlier(location.serviceName());
             final List<BackendState> states = new ArrayList<>();
@@ -195,12 +200,14 @@ public final class HealthChecker implements AutoCloseable, PoolHealth.Events {
     @Override
     public void ejected(BackendState backend, int failures, long forMillis, int inARow) {
         ejections++;
+        metrics.forBackend(backend).recordEjection();
         LOG.warn("outlier: {} ejected for {} ms after {} consecutive failures (ejection {} in a row)",
                 backend.address(), forMillis, failures, inARow);
     }
 
     @Override
     public void returned(BackendState backend) {
+        metrics.forBackend(backend).recordEjectionReturn();
         LOG.info("outlier: {} returns to rotation", backend.address());
     }
 

@@ -65,6 +65,7 @@ public final class ProxyContext {
         this.timerTickNanos = Math.max(TimeUnit.MILLISECONDS.toNanos(10), Math.min(TimeUnit.SECONDS.toNanos(1), shortest / 2));
         this.metrics = new ProxyMetrics(new ArrayList<>(poolsByLoop.keySet()));
         metrics.sync(routing);
+        metrics.breakers(circuitBreakers);
     }
 
     public FulcrumConfig config() {

@@ -438,6 +438,7 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
         if (waitNanos == 0) {
             return false;
         }
+        context.metrics().forPool(location.pool()).recordRateLimited(metricsStripe);
         final boolean close = !keepAlive || hasBody(req) || context.isDraining();
         final HttpResponse response = GeneratedResponse.error(ctx.alloc(), HttpResponseStatus.TOO_MANY_REQUESTS,
                 "rate limit exceeded", requestId(), headRequest, close, context.proxyHeaders().proxyByLabel());
@@ -550,6 +551,7 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
             claimedRetry = budget;
             return true;
         }
+        context.metrics().forPool(location.pool()).recordRetryBudgetExhausted(metricsStripe);
         if (LOG.isInfoEnabled()) {
             LOG.info("request {} {} {}: retry budget exhausted ({} retries in progress), not retrying", requestId(),
                     request.method(), request.uri(), budget.activeRetries());
@@ -597,6 +599,7 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
         }
         final int verdict = candidate.tryAcquire(System.nanoTime());
         if (verdict == CircuitBreaker.REJECT) {
+            context.metrics().forBackend(state).recordCircuitRejected(metricsStripe);
             return false;
         }
         breaker = candidate;

@@ -90,7 +90,7 @@ public final class ProxyServer implements AutoCloseable {
             final ProxyContext context = new ProxyContext(config, RoutingTable.build(config), pools, clients);
             // Before binding: backends checked before traffic are out of rotation until their first probe passes.
             health = HealthChecker.create(context.routing(), config.resilience(), group,
-                    transport.socketChannelClass());
+                    transport.socketChannelClass(), context.metrics());
             health.start();
             final ServerTls tls = ServerTls.build(config, ProxyPipeline.ALPN_PROTOCOLS);
             final ServerBootstrap bootstrap = new ServerBootstrap()
