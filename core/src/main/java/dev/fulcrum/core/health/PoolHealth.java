@@ -4,6 +4,7 @@ import dev.fulcrum.algorithms.snapshot.BackendState;
 import dev.fulcrum.core.config.OutlierConfig;
 
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -58,6 +59,44 @@ public final class PoolHealth {
             activeHealthy[i] = true;
             admitted[i] = true;
         }
+    }
+
+    /**
+     * Reload: takes over the outlier state (ejected until when, ejections in a row) of every backend that
+     * {@code previousByState} maps to the pool health that managed it before, so that a reload neither frees an
+     * ejected backend early nor forgets its multiplier. When this pool has outlier detection off, a backend
+     * ejected before returns now (and is reported as returned). Call before the first {@link #tick}.
+     */
+    public void carryOver(Map<BackendState, PoolHealth> previousByState) {
+        for (int i = 0; i < states.length; i++) {
+            final PoolHealth previous = previousByState.get(states[i]);
+            final int j = previous == null ? -1 : previous.indexOf(states[i]);
+            if (j < 0) {
+                continue;
+            }
+            if (!outlier.enabled()) {
+                if (previous.ejected[j]) {
+                    events.returned(states[i]);
+                }
+                continue;
+            }
+            ejected[i] = previous.ejected[j];
+            ejectedUntilNanos[i] = previous.ejectedUntilNanos[j];
+            ejectionsInARow[i] = previous.ejectionsInARow[j];
+            cleanSinceNanos[i] = previous.cleanSinceNanos[j];
+            if (ejected[i]) {
+                ejectedCount++;
+            }
+        }
+    }
+
+    private int indexOf(BackendState state) {
+        for (int i = 0; i < states.length; i++) {
+            if (states[i] == state) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     public int size() {

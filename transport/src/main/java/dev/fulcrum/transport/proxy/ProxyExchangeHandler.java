@@ -81,8 +81,9 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
     private final ProxyContext context;
     private final LimitsConfig limits;
     private final int retries;
-    private final CircuitBreakers breakers;
-    private final RateLimiters rateLimiters;
+    /** The resilience state in force for the current request; re-read per request, since a reload replaces it. */
+    private CircuitBreakers breakers;
+    private RateLimiters rateLimiters;
     private final ArrayDeque<Object> queued = new ArrayDeque<>(4);
     private final ArrayDeque<HttpContent> pendingBody = new ArrayDeque<>(4);
     private final ChannelFutureListener connectListener = this::onConnectComplete;
@@ -97,6 +98,8 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
     /** The peer's rate-limit key, and whether its X-Forwarded-For may name the client instead. */
     private long peerKey;
     private boolean peerTrusted;
+    /** The peer's address bytes, kept to recompute the two above when a reload changes the rate limiters. */
+    private byte[] peerBytes;
     private long connectionId;
     private long requestSeq;
     private ScheduledFuture<?> ticker;
@@ -208,9 +211,10 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
         if (remote instanceof InetSocketAddress) {
             final InetAddress address = ((InetSocketAddress) remote).getAddress();
             clientIp = address == null ? ((InetSocketAddress) remote).getHostString() : address.getHostAddress();
-            requestKey = new NettyRequestKey(address == null ? clientIp.hashCode() : Arrays.hashCode(address.getAddress()));
+            peerBytes = address == null ? null : address.getAddress();
+            requestKey = new NettyRequestKey(address == null ? clientIp.hashCode() : Arrays.hashCode(peerBytes));
             if (address != null && !rateLimiters.isEmpty()) {
-                final byte[] bytes = address.getAddress();
+                final byte[] bytes = peerBytes;
                 peerKey = ClientAddress.keyOf(bytes);
                 peerTrusted = rateLimiters.clientAddress().isTrusted(bytes);
             }
@@ -387,6 +391,7 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
         }
         final VirtualHosts hosts = context.routing().forPort(localPort);
         location = hosts == null ? null : hosts.route(host, req.uri());
+        refreshResilience();
         if (location == null) {
             respondError(HttpResponseStatus.NOT_FOUND, "no matching service or location", hasBody(req));
             return;
@@ -423,6 +428,23 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
         ExchangeRules.applyRequest(location.rules().requestHeaders(), req.headers(), facts);
         requestKey.reset(req);
         selectBackendAndConnect();
+    }
+
+    /**
+     * Picks up the breakers and limiters a reload published (two volatile reads; they are published before the
+     * routing table this request was routed with). A new limiter set may trust other proxies: the peer's key is
+     * recomputed then, once per reload and connection.
+     */
+    private void refreshResilience() {
+        breakers = context.circuitBreakers();
+        final RateLimiters limiters = context.rateLimiters();
+        if (limiters != rateLimiters) {
+            rateLimiters = limiters;
+            if (peerBytes != null) {
+                peerKey = ClientAddress.keyOf(peerBytes);
+                peerTrusted = limiters.clientAddress().isTrusted(peerBytes);
+            }
+        }
     }
 
     /** Answers 429 with Retry-After when the client is over its location's rate; true when it did. */
