@@ -2,6 +2,7 @@ package dev.fulcrum.core.health;
 
 import dev.fulcrum.algorithms.snapshot.BackendState;
 import dev.fulcrum.core.config.OutlierConfig;
+import dev.fulcrum.core.pool.ServerPool;
 
 import java.util.List;
 import java.util.Map;
@@ -30,6 +31,8 @@ public final class PoolHealth {
         void panic(boolean entered, int healthy, int total);
     }
 
+    /** Where verdicts are published (so that slow start ramps a backend that comes back), or null. */
+    private final ServerPool pool;
     private final BackendState[] states;
     private final OutlierConfig outlier;
     private final Events events;
@@ -44,6 +47,16 @@ public final class PoolHealth {
     private boolean panic;
 
     public PoolHealth(List<BackendState> states, OutlierConfig outlier, Events events) {
+        this(null, states, outlier, events);
+    }
+
+    /**
+     * @param pool the pool the states belong to: verdicts go through {@link ServerPool#markAlive(BackendState,
+     *             boolean)}, so a backend that comes back ramps when the pool has slow start; null publishes to the
+     *             states' flags only
+     */
+    public PoolHealth(ServerPool pool, List<BackendState> states, OutlierConfig outlier, Events events) {
+        this.pool = pool;
         this.states = states.toArray(new BackendState[0]);
         this.outlier = outlier;
         this.events = events;
@@ -180,7 +193,11 @@ public final class PoolHealth {
         for (int i = 0; i < n; i++) {
             final boolean alive = panicNow ? admitted[i] : activeHealthy[i] && !ejected[i];
             if (states[i].isAliveOpaque() != alive) {
-                states[i].setAliveRelease(alive);
+                if (pool != null) {
+                    pool.markAlive(states[i], alive);
+                } else {
+                    states[i].setAliveRelease(alive);
+                }
             }
         }
     }

@@ -298,6 +298,23 @@ public final class ServerPool {
         if (member == null) {
             return false;
         }
+        return markAlive(member, alive);
+    }
+
+    /**
+     * {@link #markAlive(String, boolean)} for a backend known by its state (the health checker's view); a state
+     * this pool does not hold (a backend a reload removed) only gets its flag. Control thread only.
+     */
+    public synchronized void markAlive(BackendState state, boolean alive) {
+        final Member member = members.get(BackendConfig.keyOf(state.address()));
+        if (member == null || member.state != state) {
+            state.setAliveRelease(alive);
+            return;
+        }
+        markAlive(member, alive);
+    }
+
+    private boolean markAlive(Member member, boolean alive) {
         final boolean wasAlive = member.state.isAliveOpaque();
         if (alive && !wasAlive && slowStartNanos > 0) {
             // Ramp from the low weight before the backend becomes eligible, so its first snapshot is already low.

@@ -203,7 +203,7 @@ public final class HealthChecker implements AutoCloseable, PoolHealth.Events {
             if (checked.isEmpty() && !outlier.enabled()) {
                 continue; // nothing manages this pool: its backends stay alive
             }
-            final PoolHealth pool = new PoolHealth(states, outlier, this);
+            final PoolHealth pool = new PoolHealth(location.pool(), states, outlier, this);
             pool.carryOver(oldPoolOf);
             for (Target target : checked) {
                 target.pool = pool;
