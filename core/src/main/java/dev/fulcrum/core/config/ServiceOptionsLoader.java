@@ -20,8 +20,9 @@ import java.util.Set;
 final class ServiceOptionsLoader {
     private static final Set<String> HEADERS_KEYS = Set.of("request_headers", "response_headers",
             "remove_request_headers", "remove_response_headers");
-    private static final Set<String> MIDDLEWARE_KEYS = Set.of("security", "cors", "compression");
-    private static final Set<String> MIDDLEWARE_NOT_BUILT = Set.of("rate_limit", "circuit_breaker");
+    /** {@code rate_limit} and {@code circuit_breaker} items are read by {@link ServicePolicyParser}. */
+    private static final Set<String> MIDDLEWARE_KEYS = Set.of("security", "cors", "compression",
+            ServicePolicyParser.RATE_LIMIT, ServicePolicyParser.CIRCUIT_BREAKER);
     private static final Set<String> COMPRESSION_KEYS = Set.of("enabled", "min_bytes", "types");
     private static final Set<String> SECURITY_KEYS = Set.of("hsts", "hsts_max_age", "hsts_include_subdomains",
             "hsts_preload", "frame_options", "content_type_options", "xss_protection");
@@ -179,7 +180,7 @@ final class ServiceOptionsLoader {
         CompressionConfig compression = base.compression();
         for (int i = 0; i < items.size(); i++) {
             final Fields item = Fields.of(loading, items.get(i), Fields.index(parent.path(key), i), MIDDLEWARE_KEYS,
-                    MIDDLEWARE_NOT_BUILT);
+                    Set.of());
             final YamlNode securityNode = item.node("security");
             if (securityNode != null) {
                 security = security(Fields.of(loading, securityNode, item.path("security"), SECURITY_KEYS, Set.of()),
