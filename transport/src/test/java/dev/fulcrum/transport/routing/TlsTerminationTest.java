@@ -74,7 +74,7 @@ class TlsTerminationTest {
         return "services:\n"
                 + "  - host: a.test\n    port: {port}\n" + tls(a)
                 + "    middleware:\n      - security: {hsts: true, hsts_max_age: 600}\n" + backend
-                + "      - path: /go\n        redirect: /gone\n        backends:\n          - url: " + origin.url() + "\n"
+                + "      - path: /go\n        redirect: /gone\n        redirect_match: exact\n        backends:\n          - url: " + origin.url() + "\n"
                 + "  - host: '*.b.test'\n    port: {port}\n" + tls(certB) + backend
                 + "  - port: {port}\n" + tls(certDefault) + backend;
     }
