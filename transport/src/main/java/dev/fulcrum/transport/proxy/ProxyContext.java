@@ -33,6 +33,7 @@ public final class ProxyContext {
     private final long requestHeaderTimeoutNanos;
     private final long responseTimeoutNanos;
     private final long clientIdleTimeoutNanos;
+    private final long upstreamIdleTimeoutNanos;
     private final long timerTickNanos;
     private volatile CircuitBreakers circuitBreakers;
     private volatile RateLimiters rateLimiters;
@@ -57,9 +58,11 @@ public final class ProxyContext {
         this.requestHeaderTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(config.timeouts().requestHeaderTimeoutMillis());
         this.responseTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(config.timeouts().responseTimeoutMillis());
         this.clientIdleTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(config.timeouts().clientIdleTimeoutMillis());
-        // One periodic check per connection enforces all three client-side deadlines; a tick of half the shortest
-        // timeout bounds the lateness of any of them, and 1 s caps it for long timeouts.
-        long shortest = Math.min(requestHeaderTimeoutNanos, Math.min(responseTimeoutNanos, clientIdleTimeoutNanos));
+        this.upstreamIdleTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(config.timeouts().upstreamIdleTimeoutMillis());
+        // One periodic check per connection enforces all the deadlines; a tick of half the shortest timeout bounds
+        // the lateness of any of them, and 1 s caps it for long timeouts.
+        long shortest = Math.min(Math.min(requestHeaderTimeoutNanos, upstreamIdleTimeoutNanos),
+                Math.min(responseTimeoutNanos, clientIdleTimeoutNanos));
         if (perTryTimeoutNanos > 0) {
             shortest = Math.min(shortest, perTryTimeoutNanos);
         }
@@ -174,6 +177,10 @@ public final class ProxyContext {
 
     long clientIdleTimeoutNanos() {
         return clientIdleTimeoutNanos;
+    }
+
+    long upstreamIdleTimeoutNanos() {
+        return upstreamIdleTimeoutNanos;
     }
 
     long timerTickNanos() {

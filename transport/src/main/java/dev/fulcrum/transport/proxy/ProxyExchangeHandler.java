@@ -148,6 +148,8 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
     private boolean bodyBytesSent;
     private long upstreamStartNanos;
     private long requestSentNanos;
+    /** When the backend last sent response bytes, or when we last resumed reading it (see upstream_idle). */
+    private long lastUpstreamReadNanos;
     private boolean responseStarted;
     private boolean responseComplete;
     private boolean skipInformationalTail;
@@ -321,6 +323,7 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         if (ctx.channel().isWritable() && upstream != null && responseStarted && !responseComplete) {
+            lastUpstreamReadNanos = System.nanoTime(); // the backend's silence counts from now, not from the pause
             upstream.channel().read();
         }
         ctx.fireChannelWritabilityChanged();
@@ -768,6 +771,7 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
             ReferenceCountUtil.release(response);
             return;
         }
+        lastUpstreamReadNanos = System.nanoTime();
         final int code = response.status().code();
         if (code == 101 && upgradeRequested != null) {
             beginTunnel(response);
@@ -805,6 +809,7 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
             return;
         }
         final boolean last = content instanceof LastHttpContent;
+        lastUpstreamReadNanos = System.nanoTime();
         if (upgrading) {
             // The (empty) end of the 101; the tunnel starts once this read is done.
             content.release();
@@ -1194,6 +1199,17 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
                 && !responseStarted && now - requestSentNanos >= context.perTryTimeoutNanos()
                 && now - requestSentNanos < context.responseTimeoutNanos()) {
             onPerTryTimeout();
+        } else if (phase == ACTIVE && responseStarted && !responseComplete && upstream != null
+                && ctx.channel().isWritable() && now - lastUpstreamReadNanos >= context.upstreamIdleTimeoutNanos()) {
+            // The body stopped coming while we were reading it: the client can only learn of it by the close.
+            if (backend != null) {
+                backend.recordFailure();
+            }
+            settleBreaker(-1);
+            LOG.info("request {} {} {}: {} sent no response bytes for {} ms, closing", requestId(), request.method(),
+                    request.uri(), backend == null ? "?" : backend.address(),
+                    TimeUnit.NANOSECONDS.toMillis(context.upstreamIdleTimeoutNanos()));
+            closeClient();
         } else if (phase == ACTIVE && headSent && requestComplete && !responseStarted
                 && now - requestSentNanos >= context.responseTimeoutNanos()) {
             if (backend != null) {

@@ -148,11 +148,15 @@ class ProxyErrorsTest {
         }
     }
 
-    /** terraster section 21 case 50: once bytes went to the client there is no retry; the client sees the abort. */
+    /**
+     * terraster section 21 case 50: once bytes went to the client there is no retry; the client sees the abort.
+     * On io_uring Netty 4.2.18 sometimes never reports the reset of a connection it is reading with auto-read off
+     * (the read is lost, as in netty#17049); {@code upstream_idle} then ends the exchange, so it is set short here.
+     */
     @ParameterizedTest
     @EnumSource(TransportKind.class)
     void aBackendResetInTheMiddleOfABodyAbortsTheClientResponseWithoutRetry(TransportKind kind) throws Exception {
-        try (ProxyFixture proxy = ProxyFixture.over(kind, "", o1.url(), o2.url())) {
+        try (ProxyFixture proxy = ProxyFixture.over(kind, "timeouts:\n  upstream_idle: 1s\n", o1.url(), o2.url())) {
             try (RawHttp raw = new RawHttp(proxy.port())) {
                 raw.send("GET /truncate/200000 HTTP/1.1\r\nHost: a\r\n\r\n");
                 final RawHttp.Response r = raw.readResponse(false);
@@ -166,6 +170,22 @@ class ProxyErrorsTest {
                 final HttpResponse<String> after = proxy.get("/after" + i);
                 assertEquals(200, after.statusCode(), "the proxy and its pools go on serving");
             }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(TransportKind.class)
+    void aBackendSilentInTheMiddleOfABodyIsCutAfterUpstreamIdle(TransportKind kind) throws Exception {
+        try (ProxyFixture proxy = ProxyFixture.over(kind, "timeouts:\n  upstream_idle: 500ms\n", o1.url());
+             RawHttp raw = new RawHttp(proxy.port())) {
+            final long start = System.nanoTime();
+            raw.send("GET /halt/100000 HTTP/1.1\r\nHost: a\r\n\r\n");
+            final RawHttp.Response r = raw.readResponse(false);
+            assertEquals(200, r.status);
+            assertEquals(50_000, r.body.length(), "the half that came, then the close");
+            assertTrue(raw.closedByPeer());
+            final long millis = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(millis >= 400 && millis < 5_000, "closed after " + millis + " ms");
         }
     }
 
