@@ -45,7 +45,8 @@ class JcstressRunTest {
         System.out.println("jcstress (" + mode + ") summary:\n" + tail);
         assertTrue(finished, "jcstress did not finish in " + RUN_TIMEOUT_SECONDS + " s");
         assertEquals(0, process.exitValue(), "jcstress exit status; log: " + log.toAbsolutePath());
-        for (String test : List.of("TryAcquireCapStress", "AcquireReleaseStress", "SnapshotPublicationStress")) {
+        for (String test : List.of("TryAcquireCapStress", "AcquireReleaseStress", "SnapshotPublicationStress",
+                "DeadFlagAcquireStress", "ReviveReleaseStress")) {
             assertTrue(output.contains("dev.fulcrum.jcstress." + test), test + " did not run:\n" + tail);
         }
         assertTrue(output.contains("Failed tests: No matches."), "FORBIDDEN outcomes seen:\n" + tail);
