@@ -30,7 +30,7 @@ class JcstressRunTest {
         final Path log = results.resolve("run-" + mode + ".log");
         final String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
         final ProcessBuilder pb = new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"),
-                "org.openjdk.jcstress.Main", "-m", mode, "-t", "dev\\.fulcrum\\.jcstress\\..*Stress",
+                "org.openjdk.jcstress.Main", "-m", mode, "-t", "dev\\.fulcrum\\..*Stress",
                 "-r", results.toString(), "-v"))
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
@@ -45,8 +45,13 @@ class JcstressRunTest {
         System.out.println("jcstress (" + mode + ") summary:\n" + tail);
         assertTrue(finished, "jcstress did not finish in " + RUN_TIMEOUT_SECONDS + " s");
         assertEquals(0, process.exitValue(), "jcstress exit status; log: " + log.toAbsolutePath());
-        for (String test : List.of("TryAcquireCapStress", "AcquireReleaseStress", "SnapshotPublicationStress")) {
+        for (String test : List.of("TryAcquireCapStress", "AcquireReleaseStress", "SnapshotPublicationStress",
+                "DeadFlagAcquireStress", "ReviveReleaseStress", "resilience.HalfOpenProbeLimitStress",
+                "resilience.TripOnceStress", "resilience.FailedProbeRaceStress")) {
             assertTrue(output.contains("dev.fulcrum.jcstress." + test), test + " did not run:\n" + tail);
+        }
+        for (String test : List.of("LimiterBurstStress", "LimiterEvictionRaceStress")) {
+            assertTrue(output.contains("dev.fulcrum.core.resilience." + test), test + " did not run:\n" + tail);
         }
         assertTrue(output.contains("Failed tests: No matches."), "FORBIDDEN outcomes seen:\n" + tail);
         assertTrue(output.contains("Error tests: No matches."), "jcstress errors:\n" + tail);

@@ -2,7 +2,6 @@ package dev.fulcrum.algorithms.select;
 
 import dev.fulcrum.algorithms.hash.HashRing;
 import dev.fulcrum.algorithms.snapshot.BackendSnapshot;
-import dev.fulcrum.algorithms.snapshot.BackendState;
 import dev.fulcrum.algorithms.snapshot.DerivedTable;
 
 import java.util.Objects;
@@ -14,8 +13,8 @@ import java.util.Objects;
  *
  * <p>Thread-safe and lock-free. O(log points) when the key's backend is idle; otherwise one O(n) pass sums the
  * in-flight counts (the selector does not see acquire/release, so it cannot keep a running total) and the walk
- * continues clockwise. Load is read with opaque reads: under concurrency the bound holds up to the picks in flight
- * at the same instant. The {@link HashRing} is derived once per snapshot layout.
+ * continues clockwise. Load is read with plain (possibly stale) reads: under concurrency the bound holds up to the
+ * picks in flight at the same instant. The {@link HashRing} is derived once per snapshot layout.
  */
 public final class BoundedLoadSelector implements Selector {
     public static final String NAME = "bounded-load";
@@ -60,7 +59,7 @@ public final class BoundedLoadSelector implements Selector {
         }
         final int position = ring.positionOf(hashKey.hash(key));
         final int owner = ring.owner(position);
-        if (snapshot.isEligible(owner) && snapshot.state(owner).inFlightOpaque() == 0) {
+        if (snapshot.inFlightWordPlain(owner) == 0 && snapshot.admitBelow(owner) > 0) {
             return owner;   // an idle backend is below any capacity of at least 1
         }
         return boundedWalk(snapshot, ring, position);
@@ -71,8 +70,9 @@ public final class BoundedLoadSelector implements Selector {
         long total = 0;
         int eligible = 0;
         for (int i = 0; i < n; i++) {
-            if (snapshot.isEligible(i)) {
-                total += snapshot.state(i).inFlightOpaque();
+            final int word = snapshot.inFlightWordPlain(i);   // the in-flight count when below admitBelow
+            if (word < snapshot.admitBelow(i)) {
+                total += word;
                 eligible++;
             }
         }
@@ -84,11 +84,9 @@ public final class BoundedLoadSelector implements Selector {
         int p = position;
         for (int step = 0; step < points; step++) {
             final int candidate = ring.owner(p);
-            if (snapshot.isEligible(candidate)) {
-                final BackendState state = snapshot.state(candidate);
-                if (state.inFlightOpaque() < capacity) {
-                    return candidate;
-                }
+            final int word = snapshot.inFlightWordPlain(candidate);
+            if (word < snapshot.admitBelow(candidate) && word < capacity) {
+                return candidate;
             }
             p = ring.next(p);
         }

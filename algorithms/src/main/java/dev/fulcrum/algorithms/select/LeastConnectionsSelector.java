@@ -2,14 +2,14 @@ package dev.fulcrum.algorithms.select;
 
 import dev.fulcrum.algorithms.hash.Hashing;
 import dev.fulcrum.algorithms.snapshot.BackendSnapshot;
-import dev.fulcrum.algorithms.snapshot.BackendState;
 
 import java.util.Objects;
 
 /**
  * The eligible backend with the fewest in-flight requests (HAProxy {@code leastconn}, nginx {@code least_conn}).
  *
- * <p>Thread-safe and lock-free: one O(n) scan of opaque reads, nothing written, cut short at the first idle eligible
+ * <p>Thread-safe and lock-free: one O(n) scan of plain reads over the snapshot's contiguous in-flight words
+ * ({@link BackendSnapshot#inFlightWordPlain}), nothing written, cut short at the first idle eligible
  * backend (no count is lower, and it is the one the tie rule would pick). Ties go to the first backend found
  * from a random starting point, so idle or sequential traffic spreads over the tied backends instead of all going
  * to the first listed one (terraster's behaviour).
@@ -37,23 +37,26 @@ public final class LeastConnectionsSelector implements Selector {
         final int start = Hashing.reduce(random.nextLong(), n);
         int best = NO_BACKEND;
         int bestInFlight = Integer.MAX_VALUE;
-        for (int k = 0; k < n; k++) {
-            int i = start + k;
-            if (i >= n) {
-                i -= n;
-            }
-            if (snapshot.weight(i) == 0) {
-                continue;
-            }
-            final BackendState state = snapshot.state(i);
-            final int inFlight = state.inFlightOpaque();
-            if (inFlight < bestInFlight && inFlight < snapshot.maxInFlight(i) && state.isAliveOpaque()) {
-                best = i;
-                bestInFlight = inFlight;
-                if (inFlight == 0) {
-                    break;   // nothing beats an idle backend, and the first one from the random start wins ties anyway
+        // From the random start to the end, then from 0 to the start: two plain counted loops (the JIT unrolls them
+        // and drops the bounds checks), where one loop with a wrapping index would keep both.
+        int from = start;
+        int to = n;
+        scan:
+        for (int segment = 0; segment < 2; segment++) {
+            for (int i = from; i < to; i++) {
+                // The word is the in-flight count when below admitBelow (alive, not drained, under the cap), and
+                // never below it otherwise.
+                final int word = snapshot.inFlightWordPlain(i);
+                if (word < bestInFlight && word < snapshot.admitBelow(i)) {
+                    best = i;
+                    bestInFlight = word;
+                    if (word == 0) {
+                        break scan;   // nothing beats an idle backend, and the first one from the start wins ties
+                    }
                 }
             }
+            from = 0;
+            to = start;
         }
         return best;
     }

@@ -69,15 +69,12 @@ public final class LeastResponseTimeSelector implements Selector {
             if (i >= n) {
                 i -= n;
             }
-            if (snapshot.weight(i) == 0) {
+            // Eligibility from the snapshot's contiguous words; only eligible backends' states are visited.
+            final int inFlight = snapshot.inFlightWordPlain(i);
+            if (inFlight >= snapshot.admitBelow(i)) {
                 continue;
             }
-            final BackendState state = snapshot.state(i);
-            final int inFlight = state.inFlightOpaque();
-            if (inFlight >= snapshot.maxInFlight(i) || !state.isAliveOpaque()) {
-                continue;
-            }
-            final long score = (decayedEwma(state, now) + 1) * (inFlight + 1L);
+            final long score = (decayedEwma(snapshot.state(i), now) + 1) * (inFlight + 1L);
             if (score < bestScore) {
                 best = i;
                 bestScore = score;

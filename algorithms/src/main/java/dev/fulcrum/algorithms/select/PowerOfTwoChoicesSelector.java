@@ -41,10 +41,13 @@ public final class PowerOfTwoChoicesSelector implements Selector {
         if (b >= n) {
             b -= n;
         }
-        final boolean aOk = snapshot.isEligible(a);
-        final boolean bOk = snapshot.isEligible(b);
+        // Each word is read once: below admitBelow it is the in-flight count, otherwise the backend is ineligible.
+        final int wordA = snapshot.inFlightWordPlain(a);
+        final int wordB = snapshot.inFlightWordPlain(b);
+        final boolean aOk = wordA < snapshot.admitBelow(a);
+        final boolean bOk = wordB < snapshot.admitBelow(b);
         if (aOk && bOk) {
-            return snapshot.state(b).inFlightOpaque() < snapshot.state(a).inFlightOpaque() ? b : a;
+            return wordB < wordA ? b : a;
         }
         if (aOk) {
             return a;

@@ -2,7 +2,6 @@ package dev.fulcrum.algorithms.select;
 
 import dev.fulcrum.algorithms.hash.Hashing;
 import dev.fulcrum.algorithms.snapshot.BackendSnapshot;
-import dev.fulcrum.algorithms.snapshot.BackendState;
 
 import java.util.Objects;
 
@@ -37,23 +36,25 @@ public final class WeightedLeastConnectionsSelector implements Selector {
         int best = NO_BACKEND;
         long bestLoad = 1;      // best is (bestLoad / bestWeight); starts as "infinite"
         long bestWeight = 0;
-        for (int k = 0; k < n; k++) {
-            int i = start + k;
-            if (i >= n) {
-                i -= n;
+        // From the random start to the end, then from 0 to the start: two plain counted loops (the JIT unrolls them
+        // and drops the bounds checks), where one loop with a wrapping index would keep both.
+        int from = start;
+        int to = n;
+        for (int segment = 0; segment < 2; segment++) {
+            for (int i = from; i < to; i++) {
+                final int word = snapshot.inFlightWordPlain(i);   // the in-flight count when below admitBelow
+                if (word < snapshot.admitBelow(i)) {
+                    final int weight = snapshot.weight(i);
+                    final long load = word + 1L;
+                    if (load * bestWeight < bestLoad * weight) {
+                        best = i;
+                        bestLoad = load;
+                        bestWeight = weight;
+                    }
+                }
             }
-            final int weight = snapshot.weight(i);
-            if (weight == 0) {
-                continue;
-            }
-            final BackendState state = snapshot.state(i);
-            final int inFlight = state.inFlightOpaque();
-            final long load = inFlight + 1L;
-            if (load * bestWeight < bestLoad * weight && inFlight < snapshot.maxInFlight(i) && state.isAliveOpaque()) {
-                best = i;
-                bestLoad = load;
-                bestWeight = weight;
-            }
+            from = 0;
+            to = start;
         }
         return best;
     }

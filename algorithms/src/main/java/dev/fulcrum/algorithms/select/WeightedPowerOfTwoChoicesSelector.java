@@ -33,23 +33,28 @@ public final class WeightedPowerOfTwoChoicesSelector implements Selector {
         if (table.totalWeight() == 0) {
             return NO_BACKEND;
         }
-        // Each eligibility check is four loads (weight, cap, alive, in-flight): check each candidate once.
+        // One read of each candidate's in-flight word: below admitBelow it is the in-flight count, otherwise the
+        // candidate is ineligible and gets one redraw.
         int a = table.draw(random.nextLong());
-        boolean aOk = snapshot.isEligible(a);
+        int wordA = snapshot.inFlightWordPlain(a);
+        boolean aOk = wordA < snapshot.admitBelow(a);
         if (!aOk) {
             a = table.draw(random.nextLong());
-            aOk = snapshot.isEligible(a);
+            wordA = snapshot.inFlightWordPlain(a);
+            aOk = wordA < snapshot.admitBelow(a);
         }
         int b = table.draw(random.nextLong());
-        boolean bOk = snapshot.isEligible(b);
+        int wordB = snapshot.inFlightWordPlain(b);
+        boolean bOk = wordB < snapshot.admitBelow(b);
         if (!bOk) {
             b = table.draw(random.nextLong());
-            bOk = snapshot.isEligible(b);
+            wordB = snapshot.inFlightWordPlain(b);
+            bOk = wordB < snapshot.admitBelow(b);
         }
         if (aOk && bOk) {
             // (inFlight_b + 1) / w_b < (inFlight_a + 1) / w_a, cross-multiplied
-            final long loadA = snapshot.state(a).inFlightOpaque() + 1L;
-            final long loadB = snapshot.state(b).inFlightOpaque() + 1L;
+            final long loadA = wordA + 1L;
+            final long loadB = wordB + 1L;
             return loadB * snapshot.weight(a) < loadA * snapshot.weight(b) ? b : a;
         }
         if (aOk) {

@@ -22,6 +22,15 @@ public final class BackendSnapshot {
     private final BackendState[] states;
     private final int[] weights;
     private final int[] maxInFlight;
+    /*
+     * The scan layout: where backend i's in-flight word lives (cellPages[i][cellIndexes[i]], see InFlightCells) and
+     * the bound that word must be below for it to be eligible. Backends created together share one page in
+     * consecutive cells, so a scan reads these three arrays and one run of the page, all contiguous, instead of one
+     * BackendState object per backend.
+     */
+    private final int[][] cellPages;
+    private final int[] cellIndexes;
+    private final int[] admitBelow;
     private final Object layoutKey;
     private final long version;
 
@@ -29,7 +38,27 @@ public final class BackendSnapshot {
         this.states = states;
         this.weights = weights;
         this.maxInFlight = maxInFlight;
+        final int n = states.length;
+        this.cellPages = new int[n][];
+        this.cellIndexes = new int[n];
+        this.admitBelow = new int[n];
+        for (int i = 0; i < n; i++) {
+            cellPages[i] = states[i].cellPage();
+            cellIndexes[i] = states[i].cellIndex();
+            admitBelow[i] = weights[i] == 0 ? 0 : Math.min(maxInFlight[i], InFlightCells.COUNT_MASK);
+        }
         this.layoutKey = layoutKey;
+        this.version = version;
+    }
+
+    private BackendSnapshot(BackendSnapshot layout, long version) {
+        this.states = layout.states;
+        this.weights = layout.weights;
+        this.maxInFlight = layout.maxInFlight;
+        this.cellPages = layout.cellPages;
+        this.cellIndexes = layout.cellIndexes;
+        this.admitBelow = layout.admitBelow;
+        this.layoutKey = layout.layoutKey;
         this.version = version;
     }
 
@@ -63,8 +92,29 @@ public final class BackendSnapshot {
 
     /** Alive, not drained and below its in-flight cap: may take a new request now. */
     public boolean isEligible(int index) {
-        final BackendState state = states[index];
-        return weights[index] > 0 && state.isAliveOpaque() && state.inFlightOpaque() < maxInFlight[index];
+        return inFlightWordPlain(index) < admitBelow[index];
+    }
+
+    /**
+     * Backend {@code index}'s in-flight count, plus 2^30 when it is dead; read from the snapshot's contiguous layout
+     * (no pointer to the state followed). Scans compare it with {@link #admitBelow}: when it is below, the backend is
+     * eligible and the word is its in-flight count.
+     *
+     * <p>A plain read: never torn (an {@code int}), possibly stale, like the opaque reads it replaces in practice. It
+     * is plain because an opaque read per element kept the JIT from unrolling the scans (a full least-connections
+     * scan of 1024 backends: 924 ns opaque, 449 ns plain). Selection is a heuristic on a moving count anyway; the
+     * cap itself is enforced by {@link BackendState#tryAcquire}'s compare-and-set after the pick.
+     */
+    public int inFlightWordPlain(int index) {
+        return cellPages[index][cellIndexes[index]];
+    }
+
+    /**
+     * The bound {@link #inFlightWordPlain} must be below for backend {@code index} to be eligible: its in-flight cap
+     * (clamped to about 10^9), or 0 when it is drained.
+     */
+    public int admitBelow(int index) {
+        return admitBelow[index];
     }
 
     /** Index of the backend with this id, or -1. Linear: control plane only. */
@@ -94,7 +144,7 @@ public final class BackendSnapshot {
 
     /** A new snapshot with the same backends and the given version. */
     public BackendSnapshot withVersion(long newVersion) {
-        return new BackendSnapshot(states, weights, maxInFlight, layoutKey, newVersion);
+        return new BackendSnapshot(this, newVersion);
     }
 
     @Override

@@ -9,11 +9,12 @@ import java.util.Objects;
  *
  * <p>Thread-safe. One instance lives as long as the backend is configured and is shared by every
  * {@link BackendSnapshot} that lists it, so counters survive snapshot swaps. Event loops update the in-flight count
- * and counters with atomic operations; the health checker is the single writer of the alive flag.
+ * and counters with atomic operations; the health checker is the single writer of the alive flag. The in-flight
+ * count and the alive flag share one {@code int} kept outside this object ({@link InFlightCells}), so that snapshots
+ * can scan their backends' counts from one contiguous array.
  */
 public final class BackendState {
-    private static final VarHandle IN_FLIGHT;
-    private static final VarHandle ALIVE;
+    private static final VarHandle CELL = InFlightCells.CELL;
     private static final VarHandle REQUESTS;
     private static final VarHandle FAILURES;
     private static final VarHandle LATENCY_EWMA_NANOS;
@@ -23,8 +24,6 @@ public final class BackendState {
     static {
         try {
             final MethodHandles.Lookup lookup = MethodHandles.lookup();
-            IN_FLIGHT = lookup.findVarHandle(BackendState.class, "inFlight", int.class);
-            ALIVE = lookup.findVarHandle(BackendState.class, "alive", boolean.class);
             REQUESTS = lookup.findVarHandle(BackendState.class, "requests", long.class);
             FAILURES = lookup.findVarHandle(BackendState.class, "failures", long.class);
             LATENCY_EWMA_NANOS = lookup.findVarHandle(BackendState.class, "latencyEwmaNanos", long.class);
@@ -37,11 +36,13 @@ public final class BackendState {
 
     private final String id;
     private final BackendAddress address;
+    /**
+     * The page and index of this backend's in-flight word (count and dead flag, see {@link InFlightCells}): outside
+     * the object so that a snapshot's scan reads its backends' words from one contiguous array.
+     */
+    private final int[] cells;
+    private final int cell;
 
-    @SuppressWarnings("unused") // accessed through IN_FLIGHT
-    private int inFlight;
-    @SuppressWarnings("unused") // accessed through ALIVE
-    private boolean alive;
     @SuppressWarnings("unused") // accessed through REQUESTS
     private long requests;
     @SuppressWarnings("unused") // accessed through FAILURES
@@ -60,7 +61,9 @@ public final class BackendState {
     public BackendState(String id, BackendAddress address) {
         this.id = Objects.requireNonNull(id, "id");
         this.address = Objects.requireNonNull(address, "address");
-        ALIVE.setRelease(this, true);
+        final InFlightCells.Claim claim = InFlightCells.claim();
+        this.cells = claim.page();
+        this.cell = claim.index();
     }
 
     public String id() {
@@ -73,28 +76,52 @@ public final class BackendState {
 
     /** Health as last published by the health checker; a plain-enough read for selection. */
     public boolean isAliveOpaque() {
-        return (boolean) ALIVE.getOpaque(this);
+        return (wordOpaque() & InFlightCells.DEAD) == 0;
     }
 
-    /** Single writer: the health checker (or a test). */
+    /**
+     * Single writer: the health checker (or a test). An atomic bit operation, because the flag shares its word with
+     * the in-flight count that event loops update at the same time.
+     */
     public void setAliveRelease(boolean value) {
-        ALIVE.setRelease(this, value);
+        if (value) {
+            CELL.getAndBitwiseAndRelease(cells, cell, ~InFlightCells.DEAD);
+        } else {
+            CELL.getAndBitwiseOrRelease(cells, cell, InFlightCells.DEAD);
+        }
     }
 
     /** Requests currently between selection and completion. Opaque: may be slightly stale, never torn. */
     public int inFlightOpaque() {
-        return (int) IN_FLIGHT.getOpaque(this);
+        return wordOpaque() & InFlightCells.COUNT_MASK;
+    }
+
+    /** The in-flight count plus {@link InFlightCells#DEAD} when dead: what snapshot scans compare with a cap. */
+    int wordOpaque() {
+        return (int) CELL.getOpaque(cells, cell);
+    }
+
+    /** The page holding this backend's word; with {@link #cellIndex()}, where a snapshot reads it. */
+    int[] cellPage() {
+        return cells;
+    }
+
+    int cellIndex() {
+        return cell;
     }
 
     /**
-     * Claims one in-flight slot unless {@code maxInFlight} are already taken (the seed's IncrementConnections).
+     * Claims one in-flight slot unless {@code maxInFlight} are already taken (the seed's IncrementConnections). Health
+     * is not checked here (selection does that); the dead flag rides along unchanged. Caps above about 10^9 are
+     * treated as 10^9 ({@link InFlightCells#COUNT_MASK}).
      *
      * @return true if the slot was claimed; the caller must then call {@link #release()} exactly once
      */
     public boolean tryAcquire(int maxInFlight) {
-        int current = (int) IN_FLIGHT.getVolatile(this);
-        while (current < maxInFlight) {
-            final int witness = (int) IN_FLIGHT.compareAndExchange(this, current, current + 1);
+        final int cap = Math.min(maxInFlight, InFlightCells.COUNT_MASK);
+        int current = (int) CELL.getVolatile(cells, cell);
+        while ((current & InFlightCells.COUNT_MASK) < cap) {
+            final int witness = (int) CELL.compareAndExchange(cells, cell, current, current + 1);
             if (witness == current) {
                 REQUESTS.getAndAdd(this, 1L);
                 return true;
@@ -106,7 +133,7 @@ public final class BackendState {
 
     /** Gives back a slot claimed by {@link #tryAcquire(int)}. */
     public void release() {
-        IN_FLIGHT.getAndAdd(this, -1);
+        CELL.getAndAdd(cells, cell, -1);   // the count is at least 1 here, so the dead bit is never borrowed from
     }
 
     /** Counts an upstream failure (connect error, reset, timeout) charged to this backend. */

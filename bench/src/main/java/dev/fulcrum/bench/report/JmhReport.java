@@ -57,9 +57,15 @@ public final class JmhReport {
                     }
                 }
             }
+            final String jdk = node.path("jdkVersion").asText() + " (" + node.path("vmName").asText() + ' '
+                    + node.path("vmVersion").asText() + ')';
+            final String settings = node.path("forks").asInt() + " fork(s), warmup "
+                    + node.path("warmupIterations").asInt() + " x " + node.path("warmupTime").asText()
+                    + ", measurement " + node.path("measurementIterations").asInt() + " x "
+                    + node.path("measurementTime").asText();
             rows.add(new JmhRow(node.get("benchmark").asText(), node.path("mode").asText(), params,
-                    number(primary.get("score")), number(primary.get("scoreError")),
-                    primary.path("scoreUnit").asText(), alloc));
+                    node.path("threads").asInt(1), number(primary.get("score")), number(primary.get("scoreError")),
+                    primary.path("scoreUnit").asText(), alloc, jdk, settings));
         }
         return rows;
     }

@@ -76,7 +76,7 @@ public final class ClientRateLimiter {
     }
 
     private int slotOf(long key, long now) {
-        final int home = (int) (mix(key) & mask);
+        final int home = homeOf(key);
         for (int attempt = 0; attempt < 2; attempt++) {
             int idle = -1;
             for (int i = 0; i < PROBES; i++) {
@@ -104,6 +104,21 @@ public final class ClientRateLimiter {
             }
         }
         return home;
+    }
+
+    /** The first slot {@code key} probes. Package-private for the jcstress tests, which need two keys that collide. */
+    int homeOf(long key) {
+        return (int) (mix(key) & mask);
+    }
+
+    /** The client key held in {@code slot} (0: none). Package-private, for the jcstress tests' arbiters. */
+    long clientIn(int slot) {
+        return keys.get(slot);
+    }
+
+    /** The theoretical arrival time of {@code slot}'s bucket. Package-private, for the jcstress tests' arbiters. */
+    long arrivalIn(int slot) {
+        return arrivals.get(slot);
     }
 
     private static long mix(long key) {

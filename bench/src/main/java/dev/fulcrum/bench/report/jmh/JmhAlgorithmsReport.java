@@ -1,5 +1,7 @@
 package dev.fulcrum.bench.report.jmh;
 
+import dev.fulcrum.bench.report.JmhReport;
+import dev.fulcrum.bench.report.JmhRow;
 import dev.fulcrum.bench.report.PngCharts;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.CategoryLabelPositions;
@@ -80,7 +82,7 @@ public final class JmhAlgorithmsReport {
                         }
                     }
                 }
-                default -> rows.addAll(JmhRow.read(Paths.get(args[i])));
+                default -> rows.addAll(JmhReport.read(Paths.get(args[i])));
             }
         }
         if (rows.isEmpty()) {
@@ -142,7 +144,7 @@ public final class JmhAlgorithmsReport {
             if (!CONSTANT_TIME.contains(algorithm)) {
                 continue;
             }
-            final boolean pass = r.score() <= O1_TARGET_NS && !(r.bytesPerOp() > ZERO_BYTES);
+            final boolean pass = r.score() <= O1_TARGET_NS && !(r.allocBytesPerOp() > ZERO_BYTES);
             md.append("| ").append(algorithm).append(": <= 25 ns/op and 0 B/op at 64 backends, 1 thread | ")
                     .append(ns(r)).append(", ").append(bytes(r)).append(" | ").append(pass ? "PASS" : "MISS")
                     .append(" |\n");
@@ -319,11 +321,11 @@ public final class JmhAlgorithmsReport {
     }
 
     private static String bytes(JmhRow r) {
-        return Double.isNaN(r.bytesPerOp()) ? "B/op n/a" : String.format(Locale.ROOT, "%.1f B/op", r.bytesPerOp());
+        return Double.isNaN(r.allocBytesPerOp()) ? "B/op n/a" : String.format(Locale.ROOT, "%.1f B/op", r.allocBytesPerOp());
     }
 
     private static String err(JmhRow r) {
-        return Double.isNaN(r.scoreError()) ? "" : " ± " + fmt(r.scoreError());
+        return Double.isNaN(r.error()) ? "" : " ± " + fmt(r.error());
     }
 
     private static String fmt(double v) {

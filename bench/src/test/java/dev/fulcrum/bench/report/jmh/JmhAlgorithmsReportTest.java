@@ -1,5 +1,6 @@
 package dev.fulcrum.bench.report.jmh;
 
+import dev.fulcrum.bench.report.JmhReport;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.LogAxis;
 import org.jfree.data.category.CategoryDataset;
@@ -75,7 +76,7 @@ class JmhAlgorithmsReportTest {
                         0, "ns/op"),
                 result("SelectorBenchmark.select", 2, "\"algorithm\":\"maglev\",\"backends\":\"64\"", 11.0, 0,
                         "ns/op")) + "]");
-        final JFreeChart chart = new JmhAlgorithmsReport(JmhRow.read(json), "abc", List.of(), List.of(), List.of())
+        final JFreeChart chart = new JmhAlgorithmsReport(JmhReport.read(json), "abc", List.of(), List.of(), List.of())
                 .chart();
 
         final CategoryDataset data = chart.getCategoryPlot().getDataset();
