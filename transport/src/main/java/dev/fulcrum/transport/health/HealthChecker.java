@@ -9,6 +9,7 @@ import dev.fulcrum.core.health.HealthTracker;
 import dev.fulcrum.core.health.PoolHealth;
 import dev.fulcrum.core.route.Location;
 import dev.fulcrum.core.route.RoutingTable;
+import dev.fulcrum.transport.tls.UpstreamTls;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
@@ -68,6 +69,12 @@ public final class HealthChecker implements AutoCloseable, PoolHealth.Events {
      */
     public static HealthChecker create(RoutingTable routing, ResilienceConfig resilience, EventLoopGroup group,
                                        Class<? extends SocketChannel> channelClass) {
+        return create(routing, resilience, group, channelClass, null);
+    }
+
+    /** As above; probes of {@code https://} backends speak TLS through {@code tls} (plain TCP when it is null). */
+    public static HealthChecker create(RoutingTable routing, ResilienceConfig resilience, EventLoopGroup group,
+                                       Class<? extends SocketChannel> channelClass, UpstreamTls tls) {
         final List<EventLoop> loops = new ArrayList<>();
         for (EventExecutor executor : group) {
             loops.add((EventLoop) executor);
@@ -112,7 +119,7 @@ public final class HealthChecker implements AutoCloseable, PoolHealth.Events {
             final BackendConfig backend = target.backend;
             final InetSocketAddress address = new InetSocketAddress(backend.address().host(), backend.address().port());
             target.probe = new HealthProbe(loops.get(i % loops.size()), channelClass, target.config,
-                    backend.address(), address, checker::onResult);
+                    backend, address, tls, checker::onResult);
             target.probe.owner = target;
         }
         return checker;
