@@ -37,7 +37,7 @@ public final class ConfigLoader {
     private static final Set<String> ROOT_NOT_BUILT = Set.of("tls", "certmanager",
             "plugin_directory", "http_port", "https_port");
     private static final Set<String> TIMEOUT_KEYS =
-            Set.of("connect", "response", "client_idle", "request_header", "upstream_idle", "drain");
+            Set.of("connect", "response", "client_idle", "request_header", "upstream_idle", "drain", "tunnel_idle");
     private static final Set<String> LIMIT_KEYS =
             Set.of("max_header_bytes", "max_uri_bytes", "max_body_bytes", "max_header_count", "max_client_connections");
     private static final Set<String> PROXY_HEADER_KEYS = Set.of("x_forwarded_for", "x_forwarded_host",
@@ -178,13 +178,15 @@ public final class ConfigLoader {
             return TimeoutsConfig.DEFAULTS;
         }
         final Fields f = Fields.of(loading, node, "timeouts", TIMEOUT_KEYS, Set.of());
+        final long clientIdle = f.durationMillis("client_idle", TimeoutsConfig.DEFAULT_CLIENT_IDLE_TIMEOUT_MILLIS);
         return new TimeoutsConfig(
                 f.durationMillis("connect", TimeoutsConfig.DEFAULT_CONNECT_TIMEOUT_MILLIS),
                 f.durationMillis("response", TimeoutsConfig.DEFAULT_RESPONSE_TIMEOUT_MILLIS),
-                f.durationMillis("client_idle", TimeoutsConfig.DEFAULT_CLIENT_IDLE_TIMEOUT_MILLIS),
+                clientIdle,
                 f.durationMillis("request_header", TimeoutsConfig.DEFAULT_REQUEST_HEADER_TIMEOUT_MILLIS),
                 f.durationMillis("upstream_idle", TimeoutsConfig.DEFAULT_UPSTREAM_IDLE_TIMEOUT_MILLIS),
-                f.durationMillis("drain", TimeoutsConfig.DEFAULT_DRAIN_TIMEOUT_MILLIS));
+                f.durationMillis("drain", TimeoutsConfig.DEFAULT_DRAIN_TIMEOUT_MILLIS),
+                f.durationMillis("tunnel_idle", clientIdle));
     }
 
     private static LimitsConfig limits(Fields.Loading loading, Fields top) throws ConfigException {

@@ -213,6 +213,9 @@ class ConfigLoaderTest {
         assertEquals(10_000, config.timeouts().requestHeaderTimeoutMillis());
         assertEquals(60_000, config.timeouts().upstreamIdleTimeoutMillis());
         assertEquals(15_000, config.timeouts().drainTimeoutMillis());
+        assertEquals(60_000, config.timeouts().tunnelIdleTimeoutMillis(), "tunnel idle follows client idle");
+        assertEquals(2_500, ConfigLoader.parse("timeouts: {tunnel_idle: 2500ms}\nbackends: [{url: 'http://b:1'}]\n",
+                "c.yaml").timeouts().tunnelIdleTimeoutMillis());
         assertEquals(new LimitsConfig(16_384, 8_192, Long.MAX_VALUE, 100), config.limits());
         assertTrue(config.limits().isBodyUnlimited());
         assertEquals(new ProxyHeadersConfig(true, true, true, true, "fulcrum", true, true), config.proxyHeaders());

@@ -871,6 +871,7 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
             clientPipeline.remove(ProxyPipeline.FRAMING_GUARD);
         }
         clientPipeline.replace(this, TunnelHandler.NAME, new TunnelHandler(backendChannel));
+        TunnelHandler.installIdleTimer(clientPipeline, context.config().timeouts().tunnelIdleTimeoutMillis());
         clientPipeline.remove(ProxyPipeline.CODEC);
         if (clientPipeline.get(ResponseCompressor.NAME) != null) {
             clientPipeline.remove(ResponseCompressor.NAME);

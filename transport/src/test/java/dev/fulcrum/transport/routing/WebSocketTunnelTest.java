@@ -135,6 +135,31 @@ class WebSocketTunnelTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(TransportKind.class)
+    void anIdleTunnelIsClosedOnBothSidesButAnActiveOneStaysOpen(TransportKind kind) throws Exception {
+        try (ProxyFixture proxy = ProxyFixture.over(kind, "timeouts: {tunnel_idle: 400ms}", origin.url())) {
+            final Collector collector = new Collector();
+            final WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder()
+                    .buildAsync(URI.create("ws://127.0.0.1:" + proxy.port() + "/ws"), collector)
+                    .get(10, TimeUnit.SECONDS);
+            // Traffic every 100 ms for three idle timeouts: the tunnel stays up.
+            for (int i = 0; i < 12; i++) {
+                ws.sendText("tick " + i, true).get(5, TimeUnit.SECONDS);
+                assertEquals("tick " + i, collector.next());
+                Thread.sleep(100);
+            }
+            // Then silence both ways: the proxy closes the backend connection and the client's.
+            final long silentSince = System.nanoTime();
+            assertTrue(origin.awaitConnectionClosed(5_000), "backend connection closed by the idle timer");
+            final String end = collector.next();
+            assertTrue(end != null && (end.startsWith("error") || end.startsWith("close")),
+                    "the client connection ended: " + end);
+            final long silentMillis = (System.nanoTime() - silentSince) / 1_000_000;
+            assertTrue(silentMillis >= 300, "not before the idle timeout: " + silentMillis + " ms");
+        }
+    }
+
     /** Collects whole messages; a close is reported as "close CODE REASON". */
     private static final class Collector implements WebSocket.Listener {
         private final BlockingQueue<Object> messages = new LinkedBlockingQueue<>();
