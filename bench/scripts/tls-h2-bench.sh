@@ -106,7 +106,7 @@ EOF
 cat > "$WORK/haproxy.cfg" <<EOF
 global
   nbthread 1
-  maxconn 20000
+  maxconn 8000
   tune.ssl.default-dh-param 2048
 defaults
   mode http
@@ -182,7 +182,8 @@ for rep in $(seq 1 "$REPS"); do
       hs+=("$(awk -v n="$ok" -v s="$secs" 'BEGIN {printf "%.1f", n / s}')")
     done
     echo "$target,$rep,handshakes_per_s,$(printf '%s\n' "${hs[@]}" | median)" >> "$WORK/results.csv"
-    grep -m1 -E '^TLS Protocol' "$WORK/hs-$target-$rep-1.txt" > "$WORK/tls-$target.txt" || true
+    grep -E '^(TLS Protocol|Cipher|Server Temp Key):' "$WORK/hs-$target-$rep-1.txt" | paste -sd' ' \
+      | sed "s/^/$target: /" > "$WORK/tls-$target.txt" || true
     for path in tiny 16k; do
       out=$($H2LOAD -t 1 -c "$H2_CLIENTS" -m "$H2_STREAMS" -D "$DURATION" --warm-up-time "$WARMUP" \
             "https://127.0.0.1:$port/$path" 2>&1)
@@ -221,7 +222,7 @@ transport=$(grep -o -m1 'transport [a-z_]* (auto[^)]*)' "$WORK/fulcrum.log" | he
   echo "- $(nginx -v 2>&1 | sed 's/^nginx version: //'); $(haproxy -v | head -1 | cut -d' ' -f1-3); $(h2load --version | head -1); $(openssl version | cut -d' ' -f1-2)"
   echo "- load average before the run: $LOAD_BEFORE"
   echo "- placement: h2load and the origin nginx (1 worker, \`return 200 \"ok\"\` and a 16 KiB file) on CPU $CPU_CLIENT; each proxy alone on CPU $CPU_PROXY (1 worker / \`nbthread 1\` / \`io_threads: 1\`), started, measured and stopped in turn, order rotated per repetition"
-  echo "- TLS: self-signed ECDSA P-256 certificate, no session resumption (caches and tickets off where configurable; h2load resumes nothing); negotiated: $(cat "$WORK"/tls-*.txt 2>/dev/null | sort -u | tr '\n' ';' | sed 's/;$//')"
+  echo "- TLS: self-signed ECDSA P-256 certificate, no session resumption (caches and tickets off where configurable; h2load resumes nothing); negotiated: $(cat "$WORK"/tls-*.txt 2>/dev/null | sort -u | tr '\n' ';' | sed 's/;$//; s/;/; /g')"
   echo
   echo "## Commands"
   echo

@@ -53,6 +53,11 @@ class WebSocketTunnelTest {
             final WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder()
                     .buildAsync(URI.create("ws://127.0.0.1:" + proxy.port() + "/ws"), collector)
                     .get(10, TimeUnit.SECONDS);
+            // The origin counts its handshake after writing the 101, so the client may see the 101 first.
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (origin.handshakes() == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
             assertEquals(1, origin.handshakes());
             for (int i = 0; i < 50; i++) {
                 ws.sendText("hello " + i, true).get(5, TimeUnit.SECONDS);
