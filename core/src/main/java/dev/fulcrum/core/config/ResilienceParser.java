@@ -1,6 +1,5 @@
 package dev.fulcrum.core.config;
 
-import dev.fulcrum.core.resilience.Cidr;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -32,6 +32,19 @@ public final class HealthTracker {
         this.passed = healthy;
     }
 
+    /**
+     * A tracker for changed settings of a backend already checked (a reload): the verdict and the current run of
+     * results carry over, so a backend does not leave rotation just because its thresholds were edited.
+     */
+    public HealthTracker(HealthCheckConfig config, HealthTracker previous) {
+        this(config);
+        this.healthy = previous.healthy;
+        this.passed = previous.passed;
+        this.probed = previous.probed;
+        this.successes = previous.successes;
+        this.failures = previous.failures;
+    }
+
     /** True once the backend has been healthy at least once (always, when not checked before traffic). */
     public boolean hasPassed() {
         return passed;

@@ -2,8 +2,10 @@ package dev.fulcrum.core.health;
 
 import dev.fulcrum.algorithms.snapshot.BackendState;
 import dev.fulcrum.core.config.OutlierConfig;
+import dev.fulcrum.core.pool.ServerPool;
 
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -29,6 +31,8 @@ public final class PoolHealth {
         void panic(boolean entered, int healthy, int total);
     }
 
+    /** Where verdicts are published (so that slow start ramps a backend that comes back), or null. */
+    private final ServerPool pool;
     private final BackendState[] states;
     private final OutlierConfig outlier;
     private final Events events;
@@ -43,6 +47,16 @@ public final class PoolHealth {
     private boolean panic;
 
     public PoolHealth(List<BackendState> states, OutlierConfig outlier, Events events) {
+        this(null, states, outlier, events);
+    }
+
+    /**
+     * @param pool the pool the states belong to: verdicts go through {@link ServerPool#markAlive(BackendState,
+     *             boolean)}, so a backend that comes back ramps when the pool has slow start; null publishes to the
+     *             states' flags only
+     */
+    public PoolHealth(ServerPool pool, List<BackendState> states, OutlierConfig outlier, Events events) {
+        this.pool = pool;
         this.states = states.toArray(new BackendState[0]);
         this.outlier = outlier;
         this.events = events;
@@ -58,6 +72,44 @@ public final class PoolHealth {
             activeHealthy[i] = true;
             admitted[i] = true;
         }
+    }
+
+    /**
+     * Reload: takes over the outlier state (ejected until when, ejections in a row) of every backend that
+     * {@code previousByState} maps to the pool health that managed it before, so that a reload neither frees an
+     * ejected backend early nor forgets its multiplier. When this pool has outlier detection off, a backend
+     * ejected before returns now (and is reported as returned). Call before the first {@link #tick}.
+     */
+    public void carryOver(Map<BackendState, PoolHealth> previousByState) {
+        for (int i = 0; i < states.length; i++) {
+            final PoolHealth previous = previousByState.get(states[i]);
+            final int j = previous == null ? -1 : previous.indexOf(states[i]);
+            if (j < 0) {
+                continue;
+            }
+            if (!outlier.enabled()) {
+                if (previous.ejected[j]) {
+                    events.returned(states[i]);
+                }
+                continue;
+            }
+            ejected[i] = previous.ejected[j];
+            ejectedUntilNanos[i] = previous.ejectedUntilNanos[j];
+            ejectionsInARow[i] = previous.ejectionsInARow[j];
+            cleanSinceNanos[i] = previous.cleanSinceNanos[j];
+            if (ejected[i]) {
+                ejectedCount++;
+            }
+        }
+    }
+
+    private int indexOf(BackendState state) {
+        for (int i = 0; i < states.length; i++) {
+            if (states[i] == state) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     public int size() {
@@ -141,7 +193,11 @@ public final class PoolHealth {
         for (int i = 0; i < n; i++) {
             final boolean alive = panicNow ? admitted[i] : activeHealthy[i] && !ejected[i];
             if (states[i].isAliveOpaque() != alive) {
-                states[i].setAliveRelease(alive);
+                if (pool != null) {
+                    pool.markAlive(states[i], alive);
+                } else {
+                    states[i].setAliveRelease(alive);
+                }
             }
         }
     }

@@ -82,7 +82,8 @@ public final class ServerPool {
     /**
      * @param algorithm algorithm name or alias known to {@link SelectorFactory}
      * @param options   the algorithm's parameters, and the slow-start window
-     * @param backends  initial backends, possibly empty; distinct by {@link BackendConfig#key()}; they do not ramp
+     * @param backends  initial backends, possibly empty; distinct by {@link BackendConfig#key()}; they do not ramp,
+     *                  except those a reload adds ({@code previous} did not have them)
      * @param nanoClock monotonic time for slow start (tests step it)
      * @param previous  the pool this one replaces on a reload (its backends' live state is adopted), or null
      * @throws IllegalArgumentException for an unknown algorithm, options it cannot use, or duplicate backends
@@ -207,7 +208,8 @@ public final class ServerPool {
                 throw new IllegalArgumentException("duplicate backend: " + backend.key());
             }
         }
-        final boolean initial = members.isEmpty() && holder.currentAcquire().size() == 0;
+        // A reload's pool is new, but the backends it adds join a running location: they ramp like any other join.
+        final boolean initial = carryFrom == null && members.isEmpty() && holder.currentAcquire().size() == 0;
         final LinkedHashMap<String, Member> next = new LinkedHashMap<>();
         ramping = 0;
         for (BackendConfig backend : backends) {
@@ -296,6 +298,23 @@ public final class ServerPool {
         if (member == null) {
             return false;
         }
+        return markAlive(member, alive);
+    }
+
+    /**
+     * {@link #markAlive(String, boolean)} for a backend known by its state (the health checker's view); a state
+     * this pool does not hold (a backend a reload removed) only gets its flag. Control thread only.
+     */
+    public synchronized void markAlive(BackendState state, boolean alive) {
+        final Member member = members.get(BackendConfig.keyOf(state.address()));
+        if (member == null || member.state != state) {
+            state.setAliveRelease(alive);
+            return;
+        }
+        markAlive(member, alive);
+    }
+
+    private boolean markAlive(Member member, boolean alive) {
         final boolean wasAlive = member.state.isAliveOpaque();
         if (alive && !wasAlive && slowStartNanos > 0) {
             // Ramp from the low weight before the backend becomes eligible, so its first snapshot is already low.

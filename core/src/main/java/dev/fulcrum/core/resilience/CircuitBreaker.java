@@ -47,6 +47,7 @@ public final class CircuitBreaker {
         }
     }
 
+    private final CircuitBreakerConfig config;
     private final int failureThreshold;
     private final long resetTimeoutNanos;
     private final int halfOpenRequests;
@@ -58,9 +59,15 @@ public final class CircuitBreaker {
     @SuppressWarnings("unused") private long trips;
 
     public CircuitBreaker(CircuitBreakerConfig config) {
+        this.config = config;
         this.failureThreshold = config.failureThreshold();
         this.resetTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(config.resetTimeoutMillis());
         this.halfOpenRequests = config.halfOpenRequests();
+    }
+
+    /** The settings this breaker was built with; a reload keeps the breaker only while they stay the same. */
+    public CircuitBreakerConfig config() {
+        return config;
     }
 
     /** {@link #CLOSED}, {@link #OPEN} or {@link #HALF_OPEN}. */

@@ -26,6 +26,15 @@ public final class CircuitBreakers {
     }
 
     public static CircuitBreakers build(RoutingTable routing, ResilienceConfig resilience) {
+        return build(routing, resilience, NONE);
+    }
+
+    /**
+     * The breakers of a reloaded routing table: a backend that stays (same state, carried over by its pool) keeps
+     * its breaker, open or closed, while its service's settings are unchanged; new backends, and backends whose
+     * settings changed, get a closed one; removed backends' breakers are dropped. Control thread only.
+     */
+    public static CircuitBreakers build(RoutingTable routing, ResilienceConfig resilience, CircuitBreakers previous) {
         final Map<BackendState, CircuitBreaker> map = new IdentityHashMap<>();
         for (Location location : routing.locations()) {
             final CircuitBreakerConfig config = resilience.breaker(location.serviceName());
@@ -35,7 +44,8 @@ public final class CircuitBreakers {
             for (BackendConfig backend : location.config().backends()) {
                 final BackendState state = location.pool().backendByUrl(backend.url());
                 if (state != null) {
-                    map.put(state, new CircuitBreaker(config));
+                    final CircuitBreaker kept = previous.get(state);
+                    map.put(state, kept != null && kept.config().equals(config) ? kept : new CircuitBreaker(config));
                 }
             }
         }

@@ -1,5 +1,7 @@
 package dev.fulcrum.core.resilience;
 
+import dev.fulcrum.core.config.Cidr;
+
 import java.util.List;
 
 /**
@@ -74,7 +76,7 @@ public final class ClientAddress {
             while (to > from && forwardedFor.charAt(to - 1) == ' ') {
                 to--;
             }
-            final long v4 = parseIpv4(forwardedFor, from, to);
+            final long v4 = Cidr.parseIpv4(forwardedFor, from, to);
             if (v4 >= 0) {
                 key = IPV4_TAG | v4;
                 if (!isTrustedIpv4(v4)) {
@@ -102,31 +104,5 @@ public final class ClientAddress {
             }
         }
         return false;
-    }
-
-    /** A dotted-quad IPv4 address in {@code s[from, to)} as an unsigned 32-bit value, or -1. */
-    static long parseIpv4(CharSequence s, int from, int to) {
-        long value = 0;
-        int octets = 0;
-        int octet = -1;
-        for (int i = from; i < to; i++) {
-            final char c = s.charAt(i);
-            if (c >= '0' && c <= '9') {
-                octet = octet < 0 ? c - '0' : octet * 10 + (c - '0');
-                if (octet > 255) {
-                    return -1;
-                }
-            } else if (c == '.' && octet >= 0 && octets < 3) {
-                value = value << 8 | octet;
-                octets++;
-                octet = -1;
-            } else {
-                return -1;
-            }
-        }
-        if (octets != 3 || octet < 0) {
-            return -1;
-        }
-        return value << 8 | octet;
     }
 }

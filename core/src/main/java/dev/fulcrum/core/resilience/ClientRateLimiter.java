@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
 public final class ClientRateLimiter {
     static final int PROBES = 8;
 
+    private final RateLimitConfig config;
     private final AtomicLongArray keys;
     private final AtomicLongArray arrivals;
     private final int mask;
@@ -31,6 +32,7 @@ public final class ClientRateLimiter {
 
     /** @param nowNanos the clock's current reading; every bucket starts full relative to it */
     public ClientRateLimiter(RateLimitConfig config, long nowNanos) {
+        this.config = config;
         final int capacity = Math.max(16, Integer.highestOneBit(config.maxClients() - 1) << 1);
         this.keys = new AtomicLongArray(capacity);
         this.arrivals = new AtomicLongArray(capacity);
@@ -41,6 +43,11 @@ public final class ClientRateLimiter {
         for (int i = 0; i < capacity; i++) {
             arrivals.set(i, full);
         }
+    }
+
+    /** The settings this limiter was built with; a reload keeps its buckets only while they stay the same. */
+    public RateLimitConfig config() {
+        return config;
     }
 
     /** Slots in the table (a power of two). */

@@ -13,13 +13,20 @@ import java.util.concurrent.atomic.AtomicInteger;
  * so the budget adds one shared counter that only retries touch; the O(backends) sum runs on the retry path only.
  */
 public final class RetryBudget {
+    private final RetryBudgetConfig config;
     private final int budgetPercent;
     private final int minRetryConcurrency;
     private final AtomicInteger activeRetries = new AtomicInteger();
 
     public RetryBudget(RetryBudgetConfig config) {
+        this.config = config;
         this.budgetPercent = config.budgetPercent();
         this.minRetryConcurrency = config.minRetryConcurrency();
+    }
+
+    /** The settings this budget was built with. */
+    public RetryBudgetConfig config() {
+        return config;
     }
 
     /**

@@ -21,14 +21,35 @@ public final class RetryBudgets {
     }
 
     public static RetryBudgets build(RoutingTable routing, RetryBudgetConfig config) {
+        return build(routing, config, null, null);
+    }
+
+    /**
+     * The budgets of a reloaded routing table. A location that stays keeps its budget (with its retries in progress)
+     * while the settings are unchanged; the pools of {@code previousRouting} map to the budget their location has
+     * now, so a request that resolved its location just before the swap still has one. Control thread only.
+     */
+    public static RetryBudgets build(RoutingTable routing, RetryBudgetConfig config, RoutingTable previousRouting,
+                                     RetryBudgets previous) {
         final Map<ServerPool, RetryBudget> map = new IdentityHashMap<>();
         for (Location location : routing.locations()) {
-            map.put(location.pool(), new RetryBudget(config));
+            final Location before = previousRouting == null ? null
+                    : previousRouting.find(location.serviceName(), location.path());
+            final RetryBudget kept = before == null || previous == null ? null : previous.get(before.pool());
+            map.put(location.pool(), kept != null && kept.config().equals(config) ? kept : new RetryBudget(config));
+        }
+        if (previousRouting != null) {
+            for (Location old : previousRouting.locations()) {
+                final Location now = routing.find(old.serviceName(), old.path());
+                if (now != null && old.pool() != null) {
+                    map.putIfAbsent(old.pool(), map.get(now.pool()));
+                }
+            }
         }
         return new RetryBudgets(map, config.perTryTimeoutMillis());
     }
 
-    /** The pool's budget, or null for a pool the routing table did not have at start. */
+    /** The pool's budget, or null for a pool no routing table of this generation (or the one before) had. */
     public RetryBudget get(ServerPool pool) {
         return byPool.get(pool);
     }

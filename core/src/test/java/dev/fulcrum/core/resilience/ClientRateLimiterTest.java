@@ -1,5 +1,6 @@
 package dev.fulcrum.core.resilience;
 
+import dev.fulcrum.core.config.Cidr;
 import dev.fulcrum.core.config.RateLimitConfig;
 import org.junit.jupiter.api.Test;
 

@@ -93,7 +93,7 @@ public final class Reloader {
         } catch (Exception e) {
             return refused(trigger, "cannot bind a new listener port: " + e.getMessage());
         }
-        context.routing(table);
+        server.applyRouting(table, next.resilience());
         context.accessLog(new AccessLog(nextControl.accessLog()));
         final List<String> restart = restartRequired(current, next, currentControl, nextControl);
         current = next;
@@ -137,6 +137,9 @@ public final class Reloader {
         }
         if (!a.proxyHeaders().equals(b.proxyHeaders())) {
             out.add("proxy_headers");
+        }
+        if (a.resilience().retryBudget().perTryTimeoutMillis() != b.resilience().retryBudget().perTryTimeoutMillis()) {
+            out.add("retry_budget.per_try_timeout");
         }
         if (!a.connectionPool().equals(b.connectionPool())) {
             out.add("connection_pool");

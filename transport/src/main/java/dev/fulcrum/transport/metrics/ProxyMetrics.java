@@ -3,6 +3,7 @@ package dev.fulcrum.transport.metrics;
 import dev.fulcrum.algorithms.snapshot.BackendSnapshot;
 import dev.fulcrum.algorithms.snapshot.BackendState;
 import dev.fulcrum.core.pool.ServerPool;
+import dev.fulcrum.core.resilience.CircuitBreakers;
 import dev.fulcrum.core.route.Location;
 import dev.fulcrum.core.route.RoutingTable;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
@@ -41,6 +42,7 @@ public final class ProxyMetrics {
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
     private volatile RoutingTable routing;
+    private volatile CircuitBreakers breakers = CircuitBreakers.NONE;
 
     /**
      * @param loops the server's event loops; each gets its own stripe. Threads that are not among them record
@@ -132,6 +134,15 @@ public final class ProxyMetrics {
     /** The routing table of the last {@link #sync}, for the live gauges; null before the first. */
     RoutingTable routing() {
         return routing;
+    }
+
+    /** Control thread: the circuit breakers in force, whose states the scrape reports. */
+    public void breakers(CircuitBreakers next) {
+        this.breakers = next;
+    }
+
+    CircuitBreakers breakers() {
+        return breakers;
     }
 
     /** Every label set, with the unrouted and unattributed ones. Thread-safe snapshot for the scrape. */

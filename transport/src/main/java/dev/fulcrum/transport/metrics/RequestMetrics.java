@@ -3,8 +3,8 @@ package dev.fulcrum.transport.metrics;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The counters of one (service, location, backend) label set: responses by status class, retries, and the upstream
- * latency histogram. The backend label is the backend URL, or {@link #NO_BACKEND} for responses Fulcrum generated
+ * The counters of one (service, location, backend) label set: responses by status class, retries, the upstream
+ * latency histogram, and what resilience did (429s, refused retries, circuit rejections, ejections). The backend label is the backend URL, or {@link #NO_BACKEND} for responses Fulcrum generated
  * without reaching a backend (404 unrouted, 503 nothing eligible).
  *
  * <p>Thread-safe: event loops record into their own stripe ({@link StripedCounters}); the scrape reads the sums.
@@ -30,7 +30,16 @@ public final class RequestMetrics {
 
     static final int CLASSES = 5;
     static final int SLOT_RETRIES = CLASSES;
-    static final int SLOT_LATENCY_COUNT = SLOT_RETRIES + 1;
+    /** Location level: requests answered 429 by the client rate limiter. */
+    static final int SLOT_RATE_LIMITED = SLOT_RETRIES + 1;
+    /** Location level: retries not made because the pool's retry budget was used up. */
+    static final int SLOT_RETRY_BUDGET_EXHAUSTED = SLOT_RATE_LIMITED + 1;
+    /** Backend level: tries its open (or probing) circuit breaker refused. */
+    static final int SLOT_CIRCUIT_REJECTED = SLOT_RETRY_BUDGET_EXHAUSTED + 1;
+    /** Backend level: outlier ejections, and returns from them (control thread, shared stripe). */
+    static final int SLOT_EJECTIONS = SLOT_CIRCUIT_REJECTED + 1;
+    static final int SLOT_EJECTION_RETURNS = SLOT_EJECTIONS + 1;
+    static final int SLOT_LATENCY_COUNT = SLOT_EJECTION_RETURNS + 1;
     static final int SLOT_LATENCY_SUM_NANOS = SLOT_LATENCY_COUNT + 1;
     static final int SLOT_BUCKET0 = SLOT_LATENCY_SUM_NANOS + 1;
     static final int SLOTS = SLOT_BUCKET0 + BUCKET_BOUNDS_SECONDS.length;
@@ -82,6 +91,31 @@ public final class RequestMetrics {
         counters.add(stripe, SLOT_RETRIES, 1);
     }
 
+    /** Counts one request of this location answered 429 by its rate limiter. */
+    public void recordRateLimited(int stripe) {
+        counters.add(stripe, SLOT_RATE_LIMITED, 1);
+    }
+
+    /** Counts one retry of this location that its pool's retry budget refused. */
+    public void recordRetryBudgetExhausted(int stripe) {
+        counters.add(stripe, SLOT_RETRY_BUDGET_EXHAUSTED, 1);
+    }
+
+    /** Counts one try this backend's circuit breaker refused. */
+    public void recordCircuitRejected(int stripe) {
+        counters.add(stripe, SLOT_CIRCUIT_REJECTED, 1);
+    }
+
+    /** Control thread: the backend was ejected by outlier detection. */
+    public void recordEjection() {
+        counters.add(StripedCounters.SHARED_STRIPE, SLOT_EJECTIONS, 1);
+    }
+
+    /** Control thread: the backend came back from an ejection (its time was up, or a reload ended it). */
+    public void recordEjectionReturn() {
+        counters.add(StripedCounters.SHARED_STRIPE, SLOT_EJECTION_RETURNS, 1);
+    }
+
     /** Responses of status class {@code cls} (1..5) so far. */
     public long responses(int cls) {
         return counters.sum(cls - 1);
@@ -89,6 +123,29 @@ public final class RequestMetrics {
 
     public long retries() {
         return counters.sum(SLOT_RETRIES);
+    }
+
+    public long rateLimited() {
+        return counters.sum(SLOT_RATE_LIMITED);
+    }
+
+    public long retryBudgetExhausted() {
+        return counters.sum(SLOT_RETRY_BUDGET_EXHAUSTED);
+    }
+
+    public long circuitRejected() {
+        return counters.sum(SLOT_CIRCUIT_REJECTED);
+    }
+
+    public long ejections() {
+        return counters.sum(SLOT_EJECTIONS);
+    }
+
+    /** Ejections not yet ended: 0 or 1 for a backend (a read racing the control thread may see a step early). */
+    public long ejectedNow() {
+        // Returns are read first: an ejection counted between the two reads can only make the gauge higher.
+        final long returns = counters.sum(SLOT_EJECTION_RETURNS);
+        return Math.max(0L, counters.sum(SLOT_EJECTIONS) - returns);
     }
 
     long latencyCount() {

@@ -2,6 +2,8 @@ package dev.fulcrum.transport.metrics;
 
 import dev.fulcrum.algorithms.snapshot.BackendSnapshot;
 import dev.fulcrum.algorithms.snapshot.BackendState;
+import dev.fulcrum.core.resilience.CircuitBreaker;
+import dev.fulcrum.core.resilience.CircuitBreakers;
 import dev.fulcrum.core.route.Location;
 import dev.fulcrum.core.route.RoutingTable;
 import io.prometheus.metrics.model.registry.MultiCollector;
@@ -34,8 +36,27 @@ final class RequestMetricsCollector implements MultiCollector {
                 .help("Failed tries of a backend that were retried on another one");
         final HistogramSnapshot.Builder latency = HistogramSnapshot.builder().name("fulcrum_upstream_latency_seconds")
                 .help("Time from writing the request upstream to the end of the backend's response");
+        final CounterSnapshot.Builder rateLimited = CounterSnapshot.builder().name("fulcrum_rate_limited")
+                .help("Requests answered 429 by the location's per-client rate limiter");
+        final CounterSnapshot.Builder budgetExhausted = CounterSnapshot.builder()
+                .name("fulcrum_retry_budget_exhausted")
+                .help("Retries not made because the location's retry budget was used up");
+        final CounterSnapshot.Builder circuitRejected = CounterSnapshot.builder()
+                .name("fulcrum_circuit_breaker_rejections")
+                .help("Tries the backend's circuit breaker refused (open, or half-open with its probes taken)");
+        final CounterSnapshot.Builder ejections = CounterSnapshot.builder().name("fulcrum_outlier_ejections")
+                .help("Times outlier detection ejected the backend");
+        final GaugeSnapshot.Builder ejected = GaugeSnapshot.builder().name("fulcrum_outlier_ejected")
+                .help("1 while outlier detection holds the backend out of rotation, else 0");
         for (RequestMetrics m : metrics.all()) {
             final Labels labels = Labels.of("service", m.service(), "location", m.location(), "backend", m.backend());
+            if (RequestMetrics.NO_BACKEND.equals(m.backend()) && !m.location().isEmpty()) {
+                final Labels locationLabels = Labels.of("service", m.service(), "location", m.location());
+                rateLimited.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(locationLabels)
+                        .value(m.rateLimited()).build());
+                budgetExhausted.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(locationLabels)
+                        .value(m.retryBudgetExhausted()).build());
+            }
             for (int cls = 1; cls <= RequestMetrics.CLASSES; cls++) {
                 final long n = m.responses(cls);
                 if (n > 0) {
@@ -48,6 +69,12 @@ final class RequestMetricsCollector implements MultiCollector {
             }
             retries.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(labels).value(m.retries())
                     .build());
+            circuitRejected.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(labels)
+                    .value(m.circuitRejected()).build());
+            ejections.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(labels)
+                    .value(m.ejections()).build());
+            ejected.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().labels(labels)
+                    .value(m.ejectedNow()).build());
             latency.dataPoint(HistogramSnapshot.HistogramDataPointSnapshot.builder().labels(labels)
                     .classicHistogramBuckets(ClassicHistogramBuckets.of(RequestMetrics.BUCKET_BOUNDS_SECONDS,
                             m.bucketCounts()))
@@ -61,6 +88,11 @@ final class RequestMetricsCollector implements MultiCollector {
                 .help("Latency average kept by latency-aware algorithms (0 for the others)");
         final CounterSnapshot.Builder failures = CounterSnapshot.builder().name("fulcrum_backend_failures")
                 .help("Upstream failures (connect errors, resets, timeouts) charged to the backend");
+        final GaugeSnapshot.Builder circuitState = GaugeSnapshot.builder().name("fulcrum_circuit_breaker_state")
+                .help("The backend's circuit: 0 closed, 1 open, 2 half-open (only backends with a breaker)");
+        final CounterSnapshot.Builder circuitOpened = CounterSnapshot.builder().name("fulcrum_circuit_breaker_opened")
+                .help("Times the backend's circuit opened");
+        final CircuitBreakers breakers = metrics.breakers();
         final RoutingTable routing = metrics.routing();
         if (routing != null) {
             for (Location location : routing.locations()) {
@@ -77,10 +109,18 @@ final class RequestMetricsCollector implements MultiCollector {
                             .value(state.latencyEwmaNanosOpaque() / 1e9).build());
                     failures.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(labels)
                             .value(state.failuresOpaque()).build());
+                    final CircuitBreaker breaker = breakers.get(state);
+                    if (breaker != null) {
+                        circuitState.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().labels(labels)
+                                .value(breaker.state()).build());
+                        circuitOpened.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(labels)
+                                .value(breaker.tripsOpaque()).build());
+                    }
                 }
             }
         }
         return MetricSnapshots.of(requests.build(), retries.build(), latency.build(), inFlight.build(), up.build(),
-                ewma.build(), failures.build());
+                ewma.build(), failures.build(), rateLimited.build(), budgetExhausted.build(), circuitRejected.build(),
+                ejections.build(), ejected.build(), circuitState.build(), circuitOpened.build());
     }
 }

@@ -1,6 +1,7 @@
 package dev.fulcrum.transport.proxy;
 
 import dev.fulcrum.core.config.FulcrumConfig;
+import dev.fulcrum.core.config.ResilienceConfig;
 import dev.fulcrum.core.resilience.CircuitBreakers;
 import dev.fulcrum.core.resilience.RateLimiters;
 import dev.fulcrum.core.resilience.RetryBudgets;
@@ -19,8 +20,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Everything a client connection's handler needs, shared by all connections of one server.
  *
- * <p>Thread-safe: immutable apart from the routing table (replaced by one volatile write, for reloads) and the
- * draining flag. The per-loop upstream pools are created before the first connection is accepted and the map is
+ * <p>Thread-safe: immutable apart from the routing table and the resilience state built for it (breakers, rate
+ * limiters, retry budgets; each replaced by one volatile write on reload) and the draining flag. The per-loop upstream pools are created before the first connection is accepted and the map is
  * never changed after that.
  */
 public final class ProxyContext {
@@ -33,9 +34,9 @@ public final class ProxyContext {
     private final long responseTimeoutNanos;
     private final long clientIdleTimeoutNanos;
     private final long timerTickNanos;
-    private final CircuitBreakers circuitBreakers;
-    private final RateLimiters rateLimiters;
-    private final RetryBudgets retryBudgets;
+    private volatile CircuitBreakers circuitBreakers;
+    private volatile RateLimiters rateLimiters;
+    private volatile RetryBudgets retryBudgets;
     private final long perTryTimeoutNanos;
     private volatile RoutingTable routing;
     private volatile boolean draining;
@@ -65,6 +66,7 @@ public final class ProxyContext {
         this.timerTickNanos = Math.max(TimeUnit.MILLISECONDS.toNanos(10), Math.min(TimeUnit.SECONDS.toNanos(1), shortest / 2));
         this.metrics = new ProxyMetrics(new ArrayList<>(poolsByLoop.keySet()));
         metrics.sync(routing);
+        metrics.breakers(circuitBreakers);
     }
 
     public FulcrumConfig config() {
@@ -84,7 +86,25 @@ public final class ProxyContext {
         this.routing = next;
     }
 
-    /** Retry budgets of the initial routing table's pools. */
+    /**
+     * Reload: swaps the routing table together with the circuit breakers, rate limiters and retry budgets built
+     * for it from {@code resilience}. What stays keeps its state (an open circuit stays open, a client's bucket stays
+     * as empty as it was, retries in progress stay counted); what is new starts fresh; what is gone is dropped. The
+     * resilience state is published before the table, and maps the previous table's locations too, so a request
+     * never finds a location without its limiter or budget. The per-try timeout is fixed at start. Control thread
+     * only.
+     */
+    public void routing(RoutingTable next, ResilienceConfig resilience) {
+        final RoutingTable previous = routing;
+        final CircuitBreakers breakers = CircuitBreakers.build(next, resilience, circuitBreakers);
+        this.rateLimiters = RateLimiters.build(next, resilience, previous, rateLimiters);
+        this.retryBudgets = RetryBudgets.build(next, resilience.retryBudget(), previous, retryBudgets);
+        this.circuitBreakers = breakers;
+        metrics.breakers(breakers);
+        routing(next);
+    }
+
+    /** Retry budgets of the current routing table's pools. */
     public RetryBudgets retryBudgets() {
         return retryBudgets;
     }
@@ -94,12 +114,12 @@ public final class ProxyContext {
         return perTryTimeoutNanos;
     }
 
-    /** Per-client rate limiters of the initial routing table's locations. */
+    /** Per-client rate limiters of the current routing table's locations. */
     public RateLimiters rateLimiters() {
         return rateLimiters;
     }
 
-    /** Per-backend circuit breakers of the initial routing table. */
+    /** Per-backend circuit breakers of the current routing table. */
     public CircuitBreakers circuitBreakers() {
         return circuitBreakers;
     }

@@ -82,8 +82,9 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
     private final ProxyContext context;
     private final LimitsConfig limits;
     private final int retries;
-    private final CircuitBreakers breakers;
-    private final RateLimiters rateLimiters;
+    /** The resilience state in force for the current request; re-read per request, since a reload replaces it. */
+    private CircuitBreakers breakers;
+    private RateLimiters rateLimiters;
     private final ArrayDeque<Object> queued = new ArrayDeque<>(4);
     private final ArrayDeque<HttpContent> pendingBody = new ArrayDeque<>(4);
     private final ChannelFutureListener connectListener = this::onConnectComplete;
@@ -98,6 +99,8 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
     /** The peer's rate-limit key, and whether its X-Forwarded-For may name the client instead. */
     private long peerKey;
     private boolean peerTrusted;
+    /** The peer's address bytes, kept to recompute the two above when a reload changes the rate limiters. */
+    private byte[] peerBytes;
     private long connectionId;
     private long requestSeq;
     private ScheduledFuture<?> ticker;
@@ -211,9 +214,10 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
         if (remote instanceof InetSocketAddress) {
             final InetAddress address = ((InetSocketAddress) remote).getAddress();
             clientIp = address == null ? ((InetSocketAddress) remote).getHostString() : address.getHostAddress();
-            requestKey = new NettyRequestKey(address == null ? clientIp.hashCode() : Arrays.hashCode(address.getAddress()));
+            peerBytes = address == null ? null : address.getAddress();
+            requestKey = new NettyRequestKey(address == null ? clientIp.hashCode() : Arrays.hashCode(peerBytes));
             if (address != null && !rateLimiters.isEmpty()) {
-                final byte[] bytes = address.getAddress();
+                final byte[] bytes = peerBytes;
                 peerKey = ClientAddress.keyOf(bytes);
                 peerTrusted = rateLimiters.clientAddress().isTrusted(bytes);
             }
@@ -391,6 +395,7 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
         }
         final VirtualHosts hosts = context.routing().forPort(localPort);
         location = hosts == null ? null : hosts.route(host, req.uri());
+        refreshResilience();
         if (location == null) {
             respondError(HttpResponseStatus.NOT_FOUND, "no matching service or location", hasBody(req));
             return;
@@ -429,6 +434,23 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
         selectBackendAndConnect();
     }
 
+    /**
+     * Picks up the breakers and limiters a reload published (two volatile reads; they are published before the
+     * routing table this request was routed with). A new limiter set may trust other proxies: the peer's key is
+     * recomputed then, once per reload and connection.
+     */
+    private void refreshResilience() {
+        breakers = context.circuitBreakers();
+        final RateLimiters limiters = context.rateLimiters();
+        if (limiters != rateLimiters) {
+            rateLimiters = limiters;
+            if (peerBytes != null) {
+                peerKey = ClientAddress.keyOf(peerBytes);
+                peerTrusted = limiters.clientAddress().isTrusted(peerBytes);
+            }
+        }
+    }
+
     /** Answers 429 with Retry-After when the client is over its location's rate; true when it did. */
     private boolean overRateLimit(HttpRequest req) {
         final ClientRateLimiter limiter = rateLimiters.get(location);
@@ -442,6 +464,7 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
         if (waitNanos == 0) {
             return false;
         }
+        context.metrics().forPool(location.pool()).recordRateLimited(metricsStripe);
         final boolean close = !keepAlive || hasBody(req) || context.isDraining();
         final HttpResponse response = GeneratedResponse.error(ctx.alloc(), HttpResponseStatus.TOO_MANY_REQUESTS,
                 "rate limit exceeded", requestId(), headRequest, close, context.proxyHeaders().proxyByLabel());
@@ -554,6 +577,7 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
             claimedRetry = budget;
             return true;
         }
+        context.metrics().forPool(location.pool()).recordRetryBudgetExhausted(metricsStripe);
         if (LOG.isInfoEnabled()) {
             LOG.info("request {} {} {}: retry budget exhausted ({} retries in progress), not retrying", requestId(),
                     request.method(), request.uri(), budget.activeRetries());
@@ -601,6 +625,7 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
         }
         final int verdict = candidate.tryAcquire(System.nanoTime());
         if (verdict == CircuitBreaker.REJECT) {
+            context.metrics().forBackend(state).recordCircuitRejected(metricsStripe);
             return false;
         }
         breaker = candidate;

@@ -1,6 +1,7 @@
 package dev.fulcrum.transport.server;
 
 import dev.fulcrum.core.config.FulcrumConfig;
+import dev.fulcrum.core.config.ResilienceConfig;
 import dev.fulcrum.core.route.RoutingTable;
 import dev.fulcrum.transport.health.HealthChecker;
 import dev.fulcrum.transport.io.TransportChooser;
@@ -51,6 +52,8 @@ public final class ProxyServer implements AutoCloseable {
     private final List<Channel> listeners;
     private final int ioThreads;
     private HealthChecker health;
+    /** Null until some pool has slow start on. */
+    private SlowStartTicker slowStart;
     private ServerTls tls;
     private final ServerBootstrap bootstrap;
     private boolean stopped;
@@ -93,7 +96,7 @@ public final class ProxyServer implements AutoCloseable {
             followUpstreamTls(upstreamTls, context);
             // Before binding: backends checked before traffic are out of rotation until their first probe passes.
             health = HealthChecker.create(context.routing(), config.resilience(), group,
-                    transport.socketChannelClass(), upstreamTls);
+                    transport.socketChannelClass(), context.metrics(), upstreamTls);
             health.start();
             final ServerTls tls = ServerTls.build(config, ProxyPipeline.ALPN_PROTOCOLS);
             final ServerBootstrap bootstrap = new ServerBootstrap()
@@ -114,7 +117,7 @@ public final class ProxyServer implements AutoCloseable {
                     bootstrap);
             server.health = health;
             server.tls = tls;
-            SlowStartTicker.startIfConfigured(context);
+            server.slowStart = SlowStartTicker.startIfConfigured(context);
             LOG.info("buffer allocator {}", ByteBufAllocator.DEFAULT.getClass().getSimpleName());
             for (String warning : config.warnings()) {
                 LOG.warn("config: {}", warning);
@@ -153,6 +156,24 @@ public final class ProxyServer implements AutoCloseable {
     /** The active health checker (with no targets when no backend has a health check). */
     public HealthChecker health() {
         return health;
+    }
+
+    /**
+     * Reload support: publishes a new routing table with the resilience state it needs. Health checks are rebuilt
+     * first (new backends checked before traffic are out of rotation before anyone can route to them, removed
+     * backends are no longer probed), then breakers, rate limiters and retry budgets are built and the table is
+     * swapped (see {@link ProxyContext#routing(RoutingTable, ResilienceConfig)}), then slow start gets its ticker if
+     * the table turned it on. Control thread only.
+     */
+    public synchronized void applyRouting(RoutingTable table, ResilienceConfig resilience) {
+        if (stopped) {
+            return;
+        }
+        health.reconcile(table, resilience);
+        context.routing(table, resilience);
+        if (slowStart == null) {
+            slowStart = SlowStartTicker.startIfConfigured(context);
+        }
     }
 
     /**

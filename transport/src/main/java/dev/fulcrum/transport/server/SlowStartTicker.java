@@ -15,7 +15,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Runs on Netty's {@link GlobalEventExecutor} thread, never on an event loop: rebuilding a Maglev table or a ring
  * for a new snapshot takes up to milliseconds and must not stall requests. Started only when some location
- * configures {@code lb_options.slow_start}; stops itself once the proxy drains.
+ * configures {@code lb_options.slow_start} (at start, or later when a reload turns it on); stops itself once the
+ * proxy drains.
  */
 public final class SlowStartTicker implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(SlowStartTicker.class);
@@ -27,18 +28,23 @@ public final class SlowStartTicker implements Runnable {
         this.context = context;
     }
 
-    /** Schedules the ticker when a pool of the routing table has slow start on; otherwise does nothing. */
-    public static void startIfConfigured(ProxyContext context) {
+    /**
+     * Schedules the ticker when a pool of the routing table has slow start on; otherwise does nothing.
+     *
+     * @return the running ticker, or null when none was needed
+     */
+    public static SlowStartTicker startIfConfigured(ProxyContext context) {
         boolean configured = false;
         for (ServerPool pool : context.routing().allPools()) {
             configured |= pool.slowStartNanos() > 0;
         }
         if (!configured) {
-            return;
+            return null;
         }
         final SlowStartTicker ticker = new SlowStartTicker(context);
         ticker.future = GlobalEventExecutor.INSTANCE.scheduleAtFixedRate(ticker, ServerPool.SLOW_START_TICK_MILLIS,
                 ServerPool.SLOW_START_TICK_MILLIS, TimeUnit.MILLISECONDS);
+        return ticker;
     }
 
     @Override

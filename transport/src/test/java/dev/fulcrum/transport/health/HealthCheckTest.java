@@ -2,11 +2,13 @@ package dev.fulcrum.transport.health;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.fulcrum.algorithms.snapshot.BackendSnapshot;
+import dev.fulcrum.core.pool.ServerPool;
 import dev.fulcrum.transport.io.TransportKind;
 import dev.fulcrum.transport.testing.ProxyFixture;
 import dev.fulcrum.transport.testing.TestOrigin;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -122,6 +124,33 @@ class HealthCheckTest {
             final BackendSnapshot snapshot = proxy.server().context().routing().locations().get(0).pool().snapshot();
             assertTrue(snapshot.state(0).isAliveOpaque());
             assertEquals(200, proxy.get("/now").statusCode());
+        }
+    }
+
+    @Test
+    void aBackendThatPassesItsCheckAgainRampsUpWithSlowStart() throws Exception {
+        final String yaml = "health_check: {type: http, path: /health, interval: 30ms, timeout: 500ms,"
+                + " thresholds: {healthy: 1, unhealthy: 1}}\n"
+                + "services:\n  - name: app\n    port: {port}\n    locations:\n      - path: /\n"
+                + "        lb_policy: weighted-round-robin\n        lb_options: {slow_start: 1s}\n"
+                + "        backends:\n          - url: " + stable.url() + "\n          - url: " + flappingUrl() + "\n";
+        healthStatus.set(200);
+        try (ProxyFixture proxy = ProxyFixture.start(TransportKind.NIO, yaml)) {
+            final ServerPool pool = proxy.server().context().routing().allPools().get(0);
+            await(() -> pool.snapshot().state(0).isAliveOpaque() && pool.snapshot().state(1).isAliveOpaque(),
+                    5_000, "both admitted");
+            Thread.sleep(1_200); // the ramps of the first admissions end (scaled weights 1 and 1 could be their start)
+            await(() -> pool.snapshot().weight(0) == 1 && pool.snapshot().weight(1) == 1, 5_000, "plain weights");
+            healthStatus.set(503);
+            await(() -> !pool.snapshot().state(1).isAliveOpaque(), 5_000, "flapping out");
+            healthStatus.set(200);
+            await(() -> pool.snapshot().state(1).isAliveOpaque(), 5_000, "flapping back");
+            // Back through the health checker: it restarts at 1 % of its weight (x100 while ramping) ...
+            assertTrue(pool.snapshot().weight(1) < 50, "came back at weight " + pool.snapshot().weight(1)
+                    + " of 100");
+            assertEquals(100, pool.snapshot().weight(0));
+            // ... and the ticker takes it to full weight within the 1 s window.
+            await(() -> pool.snapshot().weight(1) == 1 && pool.snapshot().weight(0) == 1, 5_000, "ramp over");
         }
     }
 

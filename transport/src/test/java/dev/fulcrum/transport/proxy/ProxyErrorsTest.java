@@ -148,6 +148,27 @@ class ProxyErrorsTest {
         }
     }
 
+    /** terraster section 21 case 50: once bytes went to the client there is no retry; the client sees the abort. */
+    @ParameterizedTest
+    @EnumSource(TransportKind.class)
+    void aBackendResetInTheMiddleOfABodyAbortsTheClientResponseWithoutRetry(TransportKind kind) throws Exception {
+        try (ProxyFixture proxy = ProxyFixture.over(kind, "", o1.url(), o2.url())) {
+            try (RawHttp raw = new RawHttp(proxy.port())) {
+                raw.send("GET /truncate/200000 HTTP/1.1\r\nHost: a\r\n\r\n");
+                final RawHttp.Response r = raw.readResponse(false);
+                assertEquals(200, r.status, "the head was already relayed");
+                assertEquals("200000", r.header("content-length"));
+                assertTrue(r.body.length() < 200_000, "a short body, not a made-up complete one: " + r.body.length());
+                assertTrue(raw.closedByPeer(), "the client connection is closed, not left waiting for the rest");
+            }
+            assertEquals(1, o1.seen().size() + o2.seen().size(), "bytes were sent: no retry");
+            for (int i = 0; i < 4; i++) {
+                final HttpResponse<String> after = proxy.get("/after" + i);
+                assertEquals(200, after.statusCode(), "the proxy and its pools go on serving");
+            }
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(TransportKind.class)
     void answers504WhenTheBackendDoesNotAnswerInTime(TransportKind kind) throws Exception {

@@ -237,6 +237,17 @@ public final class TestOrigin implements AutoCloseable {
                 // never answer
             } else if (path.equals("/close")) {
                 ctx.close();
+            } else if (path.startsWith("/truncate/")) {
+                // Announces N bytes, sends half, then resets the connection: a backend dying in a body.
+                final int size = Integer.parseInt(path.substring("/truncate/".length()));
+                final HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+                head.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, size);
+                ctx.write(head);
+                ctx.writeAndFlush(new DefaultHttpContent(io.netty.buffer.Unpooled.wrappedBuffer(new byte[size / 2])))
+                        .addListener(f -> {
+                            ctx.channel().config().setOption(ChannelOption.SO_LINGER, 0);
+                            ctx.close();
+                        });
             } else if (path.startsWith("/text/")) {
                 // N bytes of text/plain; ?gzip=1 sends them gzip-encoded (Content-Encoding: gzip) already.
                 final int size = Integer.parseInt(path.substring("/text/".length()));
