@@ -14,8 +14,9 @@ import java.util.Objects;
  * @param address        scheme, host and port, parsed from the configured URL
  * @param weight         relative weight; 0 drains the backend (listed, no new requests)
  * @param maxConnections cap on concurrent in-flight requests to this backend (terraster's max_connections)
+ * @param tls            how to speak TLS to an https backend ({@link BackendTlsConfig#DEFAULT} unless configured)
  */
-public record BackendConfig(BackendAddress address, int weight, int maxConnections) {
+public record BackendConfig(BackendAddress address, int weight, int maxConnections, BackendTlsConfig tls) {
 
     /** terraster's unset weight was 0; Fulcrum reads an absent weight as an equal share. */
     public static final int DEFAULT_WEIGHT = 1;
@@ -24,12 +25,18 @@ public record BackendConfig(BackendAddress address, int weight, int maxConnectio
 
     public BackendConfig {
         Objects.requireNonNull(address, "address");
+        Objects.requireNonNull(tls, "tls");
         if (weight < 0) {
             throw new IllegalArgumentException("weight must not be negative: " + weight);
         }
         if (maxConnections < 1) {
             throw new IllegalArgumentException("maxConnections must be at least 1: " + maxConnections);
         }
+    }
+
+    /** A backend with the default TLS settings (verify against the system trust store, SNI from the URL). */
+    public BackendConfig(BackendAddress address, int weight, int maxConnections) {
+        this(address, weight, maxConnections, BackendTlsConfig.DEFAULT);
     }
 
     /**

@@ -37,7 +37,7 @@ public final class ConfigLoader {
     private static final Set<String> ROOT_NOT_BUILT = Set.of("tls", "certmanager",
             "plugin_directory", "http_port", "https_port");
     private static final Set<String> TIMEOUT_KEYS =
-            Set.of("connect", "response", "client_idle", "request_header", "upstream_idle", "drain");
+            Set.of("connect", "response", "client_idle", "request_header", "upstream_idle", "drain", "tunnel_idle");
     private static final Set<String> LIMIT_KEYS =
             Set.of("max_header_bytes", "max_uri_bytes", "max_body_bytes", "max_header_count", "max_client_connections");
     private static final Set<String> PROXY_HEADER_KEYS = Set.of("x_forwarded_for", "x_forwarded_host",
@@ -53,8 +53,8 @@ public final class ConfigLoader {
     private static final Set<String> LOCATION_KEYS = Set.of("path", "rewrite", "redirect", "lb_policy", "backends",
             "redirect_status", "redirect_keep_query", "redirect_match", LbOptionsLoader.KEY);
     private static final Set<String> BACKEND_KEYS = Set.of("url", "weight", "max_connections",
-            HealthCheckParser.KEY);
-    private static final Set<String> BACKEND_NOT_BUILT = Set.of("skip_tls_verify", "sni", "http2");
+            HealthCheckParser.KEY, "skip_tls_verify", "sni", "ca_file");
+    private static final Set<String> BACKEND_NOT_BUILT = Set.of("http2");
 
     /** Upper bound for io_threads: far above any useful count, low enough to catch a typo like 80000. */
     static final int MAX_IO_THREADS = 4096;
@@ -178,13 +178,15 @@ public final class ConfigLoader {
             return TimeoutsConfig.DEFAULTS;
         }
         final Fields f = Fields.of(loading, node, "timeouts", TIMEOUT_KEYS, Set.of());
+        final long clientIdle = f.durationMillis("client_idle", TimeoutsConfig.DEFAULT_CLIENT_IDLE_TIMEOUT_MILLIS);
         return new TimeoutsConfig(
                 f.durationMillis("connect", TimeoutsConfig.DEFAULT_CONNECT_TIMEOUT_MILLIS),
                 f.durationMillis("response", TimeoutsConfig.DEFAULT_RESPONSE_TIMEOUT_MILLIS),
-                f.durationMillis("client_idle", TimeoutsConfig.DEFAULT_CLIENT_IDLE_TIMEOUT_MILLIS),
+                clientIdle,
                 f.durationMillis("request_header", TimeoutsConfig.DEFAULT_REQUEST_HEADER_TIMEOUT_MILLIS),
                 f.durationMillis("upstream_idle", TimeoutsConfig.DEFAULT_UPSTREAM_IDLE_TIMEOUT_MILLIS),
-                f.durationMillis("drain", TimeoutsConfig.DEFAULT_DRAIN_TIMEOUT_MILLIS));
+                f.durationMillis("drain", TimeoutsConfig.DEFAULT_DRAIN_TIMEOUT_MILLIS),
+                f.durationMillis("tunnel_idle", clientIdle));
     }
 
     private static LimitsConfig limits(Fields.Loading loading, Fields top) throws ConfigException {
@@ -417,7 +419,8 @@ public final class ConfigLoader {
             final int maxConnections = f.integer("max_connections", BackendConfig.DEFAULT_MAX_CONNECTIONS, 1,
                     Integer.MAX_VALUE, "an integer >= 1; omit it for the default "
                             + BackendConfig.DEFAULT_MAX_CONNECTIONS);
-            final BackendConfig backend = new BackendConfig(address, weight, maxConnections);
+            final BackendConfig backend = new BackendConfig(address, weight, maxConnections,
+                    BackendTlsLoader.read(f, address));
             final Integer firstLine = firstLineByKey.putIfAbsent(backend.key(), f.lineOf("url"));
             if (firstLine != null) {
                 throw f.error("url", "duplicate backend " + backend.key() + " in this location (first at line "

@@ -18,7 +18,7 @@ final class HealthCheckParser {
     static final String KEY = "health_check";
     private static final Set<String> KEYS = Set.of("enabled", "type", "path", "expected_status", "host", "interval",
             "timeout", "thresholds", "jitter_percent", "check_before_traffic");
-    /** Probes of https backends use plain TCP or HTTP until upstream TLS exists; the key is kept for terraster. */
+    /** Probes of https backends use the backend's own TLS keys; the check-level key is kept for terraster. */
     private static final Set<String> NOT_BUILT = Set.of("skip_tls_verify");
     private static final Set<String> THRESHOLD_KEYS = Set.of("healthy", "unhealthy");
     private static final int MAX_THRESHOLD = 1_000;

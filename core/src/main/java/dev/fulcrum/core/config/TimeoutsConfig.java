@@ -12,10 +12,12 @@ package dev.fulcrum.core.config;
  * @param requestHeaderTimeoutMillis longest time a client may take to send a complete request head
  * @param upstreamIdleTimeoutMillis  longest silence from a backend while its response body is in progress
  * @param drainTimeoutMillis         on shutdown, how long in-flight exchanges may finish before connections are cut
+ * @param tunnelIdleTimeoutMillis    a WebSocket/Upgrade tunnel with no byte either way for this long is closed (both
+ *                                   sides); defaults to the client idle timeout
  */
 public record TimeoutsConfig(long connectTimeoutMillis, long responseTimeoutMillis, long clientIdleTimeoutMillis,
                              long requestHeaderTimeoutMillis, long upstreamIdleTimeoutMillis,
-                             long drainTimeoutMillis) {
+                             long drainTimeoutMillis, long tunnelIdleTimeoutMillis) {
 
     /** Covers one lost SYN (1 s initial RTO, RFC 6298) yet leaves time for a retry on another backend. */
     public static final long DEFAULT_CONNECT_TIMEOUT_MILLIS = 2_000;
@@ -34,6 +36,13 @@ public record TimeoutsConfig(long connectTimeoutMillis, long responseTimeoutMill
             DEFAULT_RESPONSE_TIMEOUT_MILLIS, DEFAULT_CLIENT_IDLE_TIMEOUT_MILLIS, DEFAULT_REQUEST_HEADER_TIMEOUT_MILLIS,
             DEFAULT_UPSTREAM_IDLE_TIMEOUT_MILLIS, DEFAULT_DRAIN_TIMEOUT_MILLIS);
 
+    /** Every timeout but the tunnel's, which follows {@code clientIdleTimeoutMillis}. */
+    public TimeoutsConfig(long connectTimeoutMillis, long responseTimeoutMillis, long clientIdleTimeoutMillis,
+                          long requestHeaderTimeoutMillis, long upstreamIdleTimeoutMillis, long drainTimeoutMillis) {
+        this(connectTimeoutMillis, responseTimeoutMillis, clientIdleTimeoutMillis, requestHeaderTimeoutMillis,
+                upstreamIdleTimeoutMillis, drainTimeoutMillis, clientIdleTimeoutMillis);
+    }
+
     public TimeoutsConfig {
         requirePositive(connectTimeoutMillis, "connectTimeoutMillis");
         requirePositive(responseTimeoutMillis, "responseTimeoutMillis");
@@ -41,6 +50,7 @@ public record TimeoutsConfig(long connectTimeoutMillis, long responseTimeoutMill
         requirePositive(requestHeaderTimeoutMillis, "requestHeaderTimeoutMillis");
         requirePositive(upstreamIdleTimeoutMillis, "upstreamIdleTimeoutMillis");
         requirePositive(drainTimeoutMillis, "drainTimeoutMillis");
+        requirePositive(tunnelIdleTimeoutMillis, "tunnelIdleTimeoutMillis");
     }
 
     private static void requirePositive(long value, String name) {

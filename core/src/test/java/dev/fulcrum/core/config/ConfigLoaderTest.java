@@ -116,8 +116,38 @@ class ConfigLoaderTest {
 
         assertEquals(List.of(
                 "config.yaml:13 connection_pool.max_open: " + Fields.NOT_BUILT,
-                "config.yaml:30 services[0].locations[0].backends[1].sni: " + Fields.NOT_BUILT),
+                "config.yaml:30 services[0].locations[0].backends[1].sni: ignored: the backend is plain http"
+                        + " (TLS keys apply to https:// backends)"),
                 warnings);
+    }
+
+    @Test
+    void readsTheTlsKeysOfHttpsBackends(@TempDir Path dir) throws Exception {
+        final Path ca = Files.writeString(dir.resolve("ca.pem"), "-----BEGIN CERTIFICATE-----\n");
+        final FulcrumConfig config = ConfigLoader.parse("""
+                backends:
+                  - url: https://10.0.0.1:8443
+                    sni: API.Internal.Test
+                    ca_file: %s
+                  - url: https://10.0.0.2
+                    skip_tls_verify: true
+                  - url: https://10.0.0.3
+                """.formatted(ca), "c.yaml");
+        final List<BackendConfig> backends = config.services().get(0).locations().get(0).backends();
+        assertEquals(new BackendTlsConfig(false, "api.internal.test", ca), backends.get(0).tls());
+        assertEquals("api.internal.test", backends.get(0).tls().serverName("10.0.0.1"));
+        assertEquals(new BackendTlsConfig(true, null, null), backends.get(1).tls());
+        assertEquals(BackendTlsConfig.DEFAULT, backends.get(2).tls());
+        assertEquals("10.0.0.3", backends.get(2).tls().serverName("10.0.0.3"));
+        assertTrue(config.warnings().isEmpty(), config.warnings()::toString);
+
+        final ConfigException badSni = assertThrows(ConfigException.class, () -> ConfigLoader.parse(
+                "backends:\n  - url: https://b\n    sni: \"b:443\"\n", "c.yaml"));
+        assertTrue(badSni.getMessage().startsWith("c.yaml:3 backends[0].sni: "), badSni.getMessage());
+        final ConfigException noCa = assertThrows(ConfigException.class, () -> ConfigLoader.parse(
+                "backends:\n  - url: https://b\n    ca_file: " + dir.resolve("missing.pem") + "\n", "c.yaml"));
+        assertTrue(noCa.getMessage().startsWith("c.yaml:3 backends[0].ca_file: "), noCa.getMessage());
+        assertTrue(noCa.getMessage().contains("not a readable file"), noCa.getMessage());
     }
 
     @Test
@@ -183,6 +213,9 @@ class ConfigLoaderTest {
         assertEquals(10_000, config.timeouts().requestHeaderTimeoutMillis());
         assertEquals(60_000, config.timeouts().upstreamIdleTimeoutMillis());
         assertEquals(15_000, config.timeouts().drainTimeoutMillis());
+        assertEquals(60_000, config.timeouts().tunnelIdleTimeoutMillis(), "tunnel idle follows client idle");
+        assertEquals(2_500, ConfigLoader.parse("timeouts: {tunnel_idle: 2500ms}\nbackends: [{url: 'http://b:1'}]\n",
+                "c.yaml").timeouts().tunnelIdleTimeoutMillis());
         assertEquals(new LimitsConfig(16_384, 8_192, Long.MAX_VALUE, 100), config.limits());
         assertTrue(config.limits().isBodyUnlimited());
         assertEquals(new ProxyHeadersConfig(true, true, true, true, "fulcrum", true, true), config.proxyHeaders());

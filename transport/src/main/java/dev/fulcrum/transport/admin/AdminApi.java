@@ -348,7 +348,8 @@ final class AdminApi {
         }
         final int maxConnections = integer(body, body.has("maxConnections") ? "maxConnections" : "max_connections",
                 base == null ? BackendConfig.DEFAULT_MAX_CONNECTIONS : base.maxConnections(), 1);
-        return new BackendConfig(base == null ? address : base.address(), weight, maxConnections);
+        return base == null ? new BackendConfig(address, weight, maxConnections)
+                : new BackendConfig(base.address(), weight, maxConnections, base.tls());
     }
 
     private AdminResponse drain(Map<String, String> query, JsonNode body, boolean drain) {
@@ -388,7 +389,7 @@ final class AdminApi {
             if (maxConnections > 0) {
                 final List<BackendConfig> list = new ArrayList<>();
                 for (BackendConfig b : pool.backends()) {
-                    list.add(new BackendConfig(b.address(), b.weight(), maxConnections));
+                    list.add(new BackendConfig(b.address(), b.weight(), maxConnections, b.tls()));
                 }
                 pool.updateBackends(list);
             }

@@ -10,6 +10,7 @@ import dev.fulcrum.core.health.PoolHealth;
 import dev.fulcrum.core.route.Location;
 import dev.fulcrum.core.route.RoutingTable;
 import dev.fulcrum.transport.metrics.ProxyMetrics;
+import dev.fulcrum.transport.tls.UpstreamTls;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
@@ -69,15 +70,19 @@ public final class HealthChecker implements AutoCloseable, PoolHealth.Events {
     private final MpscGrowableArrayQueue<HealthProbe> results = new MpscGrowableArrayQueue<>(16, MAX_QUEUED);
     private final ScheduledExecutorService control;
     private final ProxyMetrics metrics;
+    /** TLS for http probes of https backends; null probes them in plain HTTP (tests without a proxy). */
+    private final UpstreamTls tls;
     private Future<?> ticking;
     private volatile int targetCount;
     private volatile long transitions;
     private volatile long ejections;
 
-    private HealthChecker(List<EventLoop> loops, Class<? extends SocketChannel> channelClass, ProxyMetrics metrics) {
+    private HealthChecker(List<EventLoop> loops, Class<? extends SocketChannel> channelClass, ProxyMetrics metrics,
+                          UpstreamTls tls) {
         this.loops = loops;
         this.channelClass = channelClass;
         this.metrics = metrics;
+        this.tls = tls;
         this.control = Executors.newSingleThreadScheduledExecutor(r -> {
             final Thread t = new Thread(r, "fulcrum-health");
             t.setDaemon(true);
@@ -94,11 +99,18 @@ public final class HealthChecker implements AutoCloseable, PoolHealth.Events {
      */
     public static HealthChecker create(RoutingTable routing, ResilienceConfig resilience, EventLoopGroup group,
                                        Class<? extends SocketChannel> channelClass, ProxyMetrics metrics) {
+        return create(routing, resilience, group, channelClass, metrics, null);
+    }
+
+    /** As above; http probes of {@code https://} backends speak TLS through {@code tls} (plain when it is null). */
+    public static HealthChecker create(RoutingTable routing, ResilienceConfig resilience, EventLoopGroup group,
+                                       Class<? extends SocketChannel> channelClass, ProxyMetrics metrics,
+                                       UpstreamTls tls) {
         final List<EventLoop> loops = new ArrayList<>();
         for (EventExecutor executor : group) {
             loops.add((EventLoop) executor);
         }
-        final HealthChecker checker = new HealthChecker(List.copyOf(loops), channelClass, metrics);
+        final HealthChecker checker = new HealthChecker(List.copyOf(loops), channelClass, metrics, tls);
         checker.rebuild(routing, resilience);
         return checker;
     }
@@ -239,7 +251,7 @@ public final class HealthChecker implements AutoCloseable, PoolHealth.Events {
         final BackendConfig backend = target.backend;
         final InetSocketAddress address = new InetSocketAddress(backend.address().host(), backend.address().port());
         final HealthProbe probe = new HealthProbe(loops.get(nextLoop++ % loops.size()), channelClass, target.config,
-                backend.address(), address, this::onResult);
+                backend, address, tls, this::onResult);
         probe.owner = target;
         return probe;
     }

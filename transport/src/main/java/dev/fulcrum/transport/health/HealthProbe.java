@@ -1,7 +1,8 @@
 package dev.fulcrum.transport.health;
 
-import dev.fulcrum.algorithms.snapshot.BackendAddress;
+import dev.fulcrum.core.config.BackendConfig;
 import dev.fulcrum.core.config.HealthCheckConfig;
+import dev.fulcrum.transport.tls.UpstreamTls;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -21,12 +22,16 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
 
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+
+import javax.net.ssl.SSLException;
 
 /**
  * One backend's probe: a TCP connect, or an HTTP/1.1 {@code GET path} whose status is compared with the expected
@@ -59,12 +64,16 @@ final class HealthProbe implements Runnable {
     private String detail = "not probed yet";
 
     HealthProbe(EventLoop loop, Class<? extends SocketChannel> channelClass, HealthCheckConfig config,
-                BackendAddress backend, InetSocketAddress address, Consumer<HealthProbe> onResult) {
+                BackendConfig backend, InetSocketAddress address, UpstreamTls tls, Consumer<HealthProbe> onResult) {
         this.loop = loop;
         this.config = config;
         this.address = address;
-        this.hostHeader = config.host() != null ? config.host() : backend.authority();
+        this.hostHeader = config.host() != null ? config.host() : backend.address().authority();
         this.onResult = onResult;
+        // An https backend is probed over TLS with its own verification settings: a backend whose certificate the
+        // proxy would refuse is not healthy.
+        final boolean overTls = tls != null && backend.address().secure()
+                && HealthCheckConfig.TYPE_HTTP.equals(config.type());
         this.bootstrap = new Bootstrap()
                 .group(loop)
                 .channel(channelClass)
@@ -72,7 +81,11 @@ final class HealthProbe implements Runnable {
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, config.timeoutMillis()))
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
-                    protected void initChannel(SocketChannel ch) {
+                    protected void initChannel(SocketChannel ch) throws SSLException {
+                        if (overTls) {
+                            ch.pipeline().addLast(UpstreamTls.HANDLER,
+                                    tls.newHandler(ch.alloc(), backend.address(), backend.tls()));
+                        }
                         if (HealthCheckConfig.TYPE_HTTP.equals(HealthProbe.this.config.type())) {
                             ch.pipeline().addLast(new HttpClientCodec(), new StatusReader(run));
                         }
@@ -118,6 +131,27 @@ final class HealthProbe implements Runnable {
             finish(true, "connected");
             return;
         }
+        final SslHandler ssl = future.channel().pipeline().get(SslHandler.class);
+        if (ssl != null) {
+            final Channel probed = future.channel();
+            ssl.handshakeFuture().addListener(handshake -> onHandshake(probed, handshake));
+            return;
+        }
+        sendRequest(future.channel());
+    }
+
+    private void onHandshake(Channel probed, Future<?> handshake) {
+        if (!running || probed != channel) {
+            return; // an earlier run's connection, closed when that run finished
+        }
+        if (handshake.isSuccess()) {
+            sendRequest(probed);
+        } else {
+            finish(false, "TLS handshake failed: " + handshake.cause());
+        }
+    }
+
+    private void sendRequest(Channel ch) {
         final FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET,
                 config.path(), Unpooled.EMPTY_BUFFER);
         request.headers()
@@ -125,7 +159,7 @@ final class HealthProbe implements Runnable {
                 .set(HttpHeaderNames.USER_AGENT, USER_AGENT)
                 .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE)
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
-        future.channel().writeAndFlush(request);
+        ch.writeAndFlush(request);
     }
 
     private void onTimeout() {

@@ -22,6 +22,7 @@ import dev.fulcrum.transport.accesslog.AccessRecord;
 import dev.fulcrum.transport.metrics.ProxyMetrics;
 import dev.fulcrum.transport.metrics.RequestMetrics;
 import dev.fulcrum.transport.upstream.UpstreamConnection;
+import dev.fulcrum.transport.upstream.UpstreamFailures;
 import dev.fulcrum.transport.upstream.UpstreamListener;
 import dev.fulcrum.transport.upstream.UpstreamPool;
 import io.netty.buffer.ByteBuf;
@@ -106,6 +107,8 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
     private ExchangeFacts facts;
     /** Null unless some service compresses. */
     private ResponseCompressor compressor;
+    /** The 502 reason when no try connected: the last failure's kind (a refused TLS handshake says so). */
+    private String connectFailure = UpstreamFailures.CONNECT_FAILED;
     /** Whether the client connection is TLS: drives redirect schemes and HSTS. */
     private boolean secure;
 
@@ -354,6 +357,7 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
         requestComplete = false;
         requestBodyBytes = 0;
         tries = 0;
+        connectFailure = UpstreamFailures.CONNECT_FAILED;
         Arrays.fill(tried, null);
         headSent = false;
         bodyBytesSent = false;
@@ -546,7 +550,7 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
             if (circuitOpen && tries == 0) {
                 respondError(HttpResponseStatus.SERVICE_UNAVAILABLE, "circuit open", bodyPending());
             } else if (tries > 0) {
-                respondError(HttpResponseStatus.BAD_GATEWAY, "upstream connect failed", bodyPending());
+                respondError(HttpResponseStatus.BAD_GATEWAY, connectFailure, bodyPending());
             } else {
                 respondError(HttpResponseStatus.SERVICE_UNAVAILABLE, "no live backend", bodyPending());
             }
@@ -734,6 +738,7 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
      * nothing of the request body went out (the request can be replayed exactly), else answers 502/504.
      */
     private void onUpstreamFailed(Throwable cause, boolean connectPhase) {
+        connectFailure = UpstreamFailures.connectReason(cause);
         if (backend != null) {
             backend.recordFailure();
         }
@@ -759,7 +764,7 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
                     cause == null ? "closed" : cause.toString());
         }
         if (connectPhase || cause instanceof ConnectException) {
-            respondError(HttpResponseStatus.BAD_GATEWAY, "upstream connect failed", bodyPending());
+            respondError(HttpResponseStatus.BAD_GATEWAY, connectFailure, bodyPending());
         } else {
             respondError(HttpResponseStatus.BAD_GATEWAY, "upstream closed the connection", bodyPending());
         }
@@ -896,6 +901,7 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
             clientPipeline.remove(ProxyPipeline.FRAMING_GUARD);
         }
         clientPipeline.replace(this, TunnelHandler.NAME, new TunnelHandler(backendChannel));
+        TunnelHandler.installIdleTimer(clientPipeline, context.config().timeouts().tunnelIdleTimeoutMillis());
         clientPipeline.remove(ProxyPipeline.CODEC);
         if (clientPipeline.get(ResponseCompressor.NAME) != null) {
             clientPipeline.remove(ResponseCompressor.NAME);

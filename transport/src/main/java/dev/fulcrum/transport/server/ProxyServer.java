@@ -11,6 +11,7 @@ import dev.fulcrum.transport.proxy.ProxyContext;
 import dev.fulcrum.transport.proxy.ProxyExchangeHandler;
 import dev.fulcrum.transport.proxy.ProxyPipeline;
 import dev.fulcrum.transport.tls.ServerTls;
+import dev.fulcrum.transport.tls.UpstreamTls;
 import dev.fulcrum.transport.upstream.UpstreamPool;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBufAllocator;
@@ -82,18 +83,20 @@ public final class ProxyServer implements AutoCloseable {
         try {
             final Map<EventLoop, UpstreamPool> pools = new HashMap<>();
             final long upstreamIdleNanos = TimeUnit.MILLISECONDS.toNanos(config.connectionPool().idleTimeoutMillis());
+            final UpstreamTls upstreamTls = new UpstreamTls(config.timeouts().connectTimeoutMillis());
             for (EventExecutor executor : group) {
                 final EventLoop loop = (EventLoop) executor;
                 pools.put(loop, new UpstreamPool(loop, transport.socketChannelClass(),
                         (int) Math.min(Integer.MAX_VALUE, config.timeouts().connectTimeoutMillis()),
                         config.connectionPool().maxIdlePerBackend(), upstreamIdleNanos,
-                        config.limits().maxHeaderBytes()));
+                        config.limits().maxHeaderBytes(), upstreamTls));
             }
             final ChannelGroup clients = new DefaultChannelGroup("fulcrum-clients", GlobalEventExecutor.INSTANCE);
             final ProxyContext context = new ProxyContext(config, RoutingTable.build(config), pools, clients);
+            followUpstreamTls(upstreamTls, context);
             // Before binding: backends checked before traffic are out of rotation until their first probe passes.
             health = HealthChecker.create(context.routing(), config.resilience(), group,
-                    transport.socketChannelClass(), context.metrics());
+                    transport.socketChannelClass(), context.metrics(), upstreamTls);
             health.start();
             final ServerTls tls = ServerTls.build(config, ProxyPipeline.ALPN_PROTOCOLS);
             final ServerBootstrap bootstrap = new ServerBootstrap()
@@ -126,6 +129,15 @@ public final class ProxyServer implements AutoCloseable {
             }
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             throw e;
+        }
+    }
+
+    /** Upstream TLS reads backend settings from the live routing table (reloads included); a bad CA file fails here. */
+    private static void followUpstreamTls(UpstreamTls upstreamTls, ProxyContext context) {
+        try {
+            upstreamTls.follow(context::routing);
+        } catch (javax.net.ssl.SSLException e) {
+            throw new IllegalStateException("backend TLS: " + e.getMessage(), e);
         }
     }
 

@@ -12,6 +12,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.util.concurrent.ScheduledFuture;
+import dev.fulcrum.transport.tls.UpstreamTls;
 import org.agrona.collections.Object2ObjectHashMap;
 
 import java.net.InetSocketAddress;
@@ -35,6 +36,8 @@ public final class UpstreamPool {
     private final UpstreamConnector connector;
     private final int maxIdlePerBackend;
     private final long idleTimeoutNanos;
+    /** TLS for https backends; null when the pool only opens plain connections (benchmark rigs). */
+    private final UpstreamTls tls;
     // Agrona's open-addressing map: no Entry object per put, and get() does not allocate. Keys are identity-equal
     // BackendState objects, which live as long as the backend is configured.
     private final Object2ObjectHashMap<BackendState, ArrayDeque<UpstreamConnection>> idleByBackend =
@@ -54,8 +57,18 @@ public final class UpstreamPool {
      */
     public UpstreamPool(EventLoop eventLoop, Class<? extends SocketChannel> channelClass, int connectTimeoutMillis,
                         int maxIdlePerBackend, long idleTimeoutNanos, int maxHeaderBytes) {
+        this(eventLoop, channelClass, connectTimeoutMillis, maxIdlePerBackend, idleTimeoutNanos, maxHeaderBytes,
+                null);
+    }
+
+    /**
+     * As above, with {@code tls} for {@code https://} backends: their connections complete only after the TLS
+     * handshake, and stay pooled with their TLS session.
+     */
+    public UpstreamPool(EventLoop eventLoop, Class<? extends SocketChannel> channelClass, int connectTimeoutMillis,
+                        int maxIdlePerBackend, long idleTimeoutNanos, int maxHeaderBytes, UpstreamTls tls) {
         this(eventLoop, bootstrapConnector(eventLoop, channelClass, connectTimeoutMillis, maxHeaderBytes),
-                maxIdlePerBackend, idleTimeoutNanos);
+                maxIdlePerBackend, idleTimeoutNanos, tls);
     }
 
     /**
@@ -68,10 +81,16 @@ public final class UpstreamPool {
      */
     public UpstreamPool(EventLoop eventLoop, UpstreamConnector connector, int maxIdlePerBackend,
                         long idleTimeoutNanos) {
+        this(eventLoop, connector, maxIdlePerBackend, idleTimeoutNanos, null);
+    }
+
+    private UpstreamPool(EventLoop eventLoop, UpstreamConnector connector, int maxIdlePerBackend,
+                         long idleTimeoutNanos, UpstreamTls tls) {
         this.eventLoop = eventLoop;
         this.connector = connector;
         this.maxIdlePerBackend = maxIdlePerBackend;
         this.idleTimeoutNanos = idleTimeoutNanos;
+        this.tls = tls;
     }
 
     /** The default connector: a TCP connect on {@code eventLoop} with the upstream socket options. */
@@ -142,6 +161,9 @@ public final class UpstreamPool {
         final ChannelFuture future = connector.connect(address);
         final Channel channel = future.channel();
         channel.pipeline().addLast(HANDLER, new UpstreamConnection(this, backend, channel));
+        if (tls != null && backend.address().secure()) {
+            return UpstreamHandshake.start(future, tls, backend.address());
+        }
         return future;
     }
 

@@ -132,6 +132,35 @@ class Http2Test {
 
     @ParameterizedTest
     @EnumSource(TransportKind.class)
+    void aStreamWhoseBackendDoesNotAnswerGets504WhileTheOtherStreamsGoOn(TransportKind kind) throws Exception {
+        try (ProxyFixture proxy = ProxyFixture.start(kind, "timeouts: {response: 700ms}\n" + tlsYaml())) {
+            final HttpClient client = h2Client();
+            final String base = "https://127.0.0.1:" + proxy.port();
+            assertEquals(200, client.send(HttpRequest.newBuilder(URI.create(base + "/warm")).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode());
+            final CompletableFuture<HttpResponse<String>> hung = client.sendAsync(
+                    HttpRequest.newBuilder(URI.create(base + "/hang")).build(), HttpResponse.BodyHandlers.ofString());
+            // Streams on the same connection while the hung one waits: each is answered.
+            for (int i = 0; i < 5; i++) {
+                final HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(base + "/slow/50?i=" + i))
+                        .build(), HttpResponse.BodyHandlers.ofString());
+                assertEquals(HttpClient.Version.HTTP_2, r.version());
+                assertEquals("o slow", r.body());
+            }
+            assertTrue(!hung.isDone(), "the hung stream is still waiting");
+            final HttpResponse<String> timedOut = hung.get(10, TimeUnit.SECONDS);
+            assertEquals(HttpClient.Version.HTTP_2, timedOut.version());
+            assertEquals(504, timedOut.statusCode());
+            assertTrue(timedOut.body().contains("upstream response timeout"), timedOut.body());
+            final HttpResponse<String> after = client.send(HttpRequest.newBuilder(URI.create(base + "/after")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, after.statusCode());
+            assertEquals("o GET /after", after.body());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(TransportKind.class)
     void h2cWithPriorKnowledgeFromNghttpAndH2load(TransportKind kind) throws Exception {
         final String nghttp = TlsTerminationTest.which("nghttp");
         final String h2load = TlsTerminationTest.which("h2load");

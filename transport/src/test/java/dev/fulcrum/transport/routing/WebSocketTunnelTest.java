@@ -53,6 +53,11 @@ class WebSocketTunnelTest {
             final WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder()
                     .buildAsync(URI.create("ws://127.0.0.1:" + proxy.port() + "/ws"), collector)
                     .get(10, TimeUnit.SECONDS);
+            // The origin counts its handshake after writing the 101, so the client may see the 101 first.
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (origin.handshakes() == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
             assertEquals(1, origin.handshakes());
             for (int i = 0; i < 50; i++) {
                 ws.sendText("hello " + i, true).get(5, TimeUnit.SECONDS);
@@ -132,6 +137,31 @@ class WebSocketTunnelTest {
             assertTrue(after < 64L << 20, "origin stopped after " + after + " bytes");
             assertTrue(received.get() < 1L << 20, "client read only " + received.get());
             ws.abort();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(TransportKind.class)
+    void anIdleTunnelIsClosedOnBothSidesButAnActiveOneStaysOpen(TransportKind kind) throws Exception {
+        try (ProxyFixture proxy = ProxyFixture.over(kind, "timeouts: {tunnel_idle: 400ms}", origin.url())) {
+            final Collector collector = new Collector();
+            final WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder()
+                    .buildAsync(URI.create("ws://127.0.0.1:" + proxy.port() + "/ws"), collector)
+                    .get(10, TimeUnit.SECONDS);
+            // Traffic every 100 ms for three idle timeouts: the tunnel stays up.
+            for (int i = 0; i < 12; i++) {
+                ws.sendText("tick " + i, true).get(5, TimeUnit.SECONDS);
+                assertEquals("tick " + i, collector.next());
+                Thread.sleep(100);
+            }
+            // Then silence both ways: the proxy closes the backend connection and the client's.
+            final long silentSince = System.nanoTime();
+            assertTrue(origin.awaitConnectionClosed(5_000), "backend connection closed by the idle timer");
+            final String end = collector.next();
+            assertTrue(end != null && (end.startsWith("error") || end.startsWith("close")),
+                    "the client connection ended: " + end);
+            final long silentMillis = (System.nanoTime() - silentSince) / 1_000_000;
+            assertTrue(silentMillis >= 300, "not before the idle timeout: " + silentMillis + " ms");
         }
     }
 

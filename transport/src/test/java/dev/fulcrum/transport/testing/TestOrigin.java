@@ -28,6 +28,8 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.ssl.SniHandler;
+import io.netty.handler.ssl.SslContext;
 import io.netty.util.CharsetUtil;
 import io.netty.util.ReferenceCountUtil;
 
@@ -65,9 +67,20 @@ public final class TestOrigin implements AutoCloseable {
     private final AtomicInteger connections = new AtomicInteger();
     private final AtomicLong bytesSent = new AtomicLong();
     private final ConcurrentLinkedQueue<Seen> seen = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<String> sniNames = new ConcurrentLinkedQueue<>();
+    private final SslContext tls;
 
     public TestOrigin(String name) throws InterruptedException {
+        this(name, null);
+    }
+
+    /**
+     * An origin that speaks TLS with {@code tls} (a server context) when it is not null; the SNI name of every
+     * connection is recorded in {@link #sniNames()}.
+     */
+    public TestOrigin(String name, SslContext tls) throws InterruptedException {
         this.name = name;
+        this.tls = tls;
         this.group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         this.channel = new ServerBootstrap()
                 .group(group)
@@ -77,6 +90,12 @@ public final class TestOrigin implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         final int id = connections.incrementAndGet();
+                        if (tls != null) {
+                            ch.pipeline().addLast(new SniHandler(sni -> {
+                                sniNames.add(sni == null ? "" : sni);
+                                return tls;
+                            }));
+                        }
                         ch.pipeline().addLast(new HttpServerCodec(), new OriginHandler(id));
                     }
                 })
@@ -92,7 +111,12 @@ public final class TestOrigin implements AutoCloseable {
     }
 
     public String url() {
-        return "http://127.0.0.1:" + port();
+        return (tls != null ? "https" : "http") + "://127.0.0.1:" + port();
+    }
+
+    /** The SNI names TLS clients sent, one per handshake ("" when a client sent none). */
+    public List<String> sniNames() {
+        return List.copyOf(sniNames);
     }
 
     /** TCP connections accepted so far. */
