@@ -39,6 +39,8 @@ public final class PeerBench {
     private final PeerBenchOptions options;
     private final PrintWriter progress;
     private final List<PeerProcess> running = new CopyOnWriteArrayList<>();
+    /** Configs and logs of the proxies; deleted at the end, by the shutdown hook too. */
+    private volatile Path work;
 
     private PeerBench(PeerBenchOptions options, PrintWriter progress) {
         this.options = options;
@@ -64,9 +66,9 @@ public final class PeerBench {
                 versions.put(kind.label(), kind.version());
             }
         }
-        final Thread stopAll = new Thread(this::stopAll, "compare-peers-stop");
+        final Thread stopAll = new Thread(this::stopAllAndClean, "compare-peers-stop");
         Runtime.getRuntime().addShutdownHook(stopAll);
-        final Path work = Files.createTempDirectory("fulcrum-peers");
+        work = Files.createTempDirectory("fulcrum-peers");
         final List<PeerRow> rows = new ArrayList<>();
         final String layout;
         try (CpuPinning pinning = CpuPinning.pinSelf(options.loadCpu(), options.proxyCpu(), this::say);
@@ -79,13 +81,12 @@ public final class PeerBench {
                 rows.addAll(measure(kind, pinning, origin.addresses(), work));
             }
         } finally {
-            stopAll();
+            stopAllAndClean();
             try {
                 Runtime.getRuntime().removeShutdownHook(stopAll);
             } catch (IllegalStateException e) {
                 // the JVM is already shutting down: the hook runs anyway
             }
-            deleteTree(work);
         }
         return new PeerBenchResult(rows, versions, skipped, layout, TransportChooser.choose("auto").configName());
     }
@@ -134,9 +135,13 @@ public final class PeerBench {
                 p.get("max"), window.microsPerRequest(), window.cpuPercent());
     }
 
-    private void stopAll() {
+    private void stopAllAndClean() {
         for (PeerProcess process : running) {
             process.close();
+        }
+        final Path dir = work;
+        if (dir != null) {
+            deleteTree(dir);
         }
     }
 
