@@ -51,7 +51,7 @@ public final class ConfigLoader {
             "http_redirect", "redirect_port", "headers", "middleware", "tls");
     private static final Set<String> SERVICE_NOT_BUILT = Set.of("log_options", "plugin_disabled");
     private static final Set<String> LOCATION_KEYS = Set.of("path", "rewrite", "redirect", "lb_policy", "backends",
-            "redirect_status", "redirect_keep_query", LbOptionsLoader.KEY);
+            "redirect_status", "redirect_keep_query", "redirect_match", LbOptionsLoader.KEY);
     private static final Set<String> BACKEND_KEYS = Set.of("url", "weight", "max_connections",
             HealthCheckParser.KEY);
     private static final Set<String> BACKEND_NOT_BUILT = Set.of("skip_tls_verify", "sni", "http2");
@@ -290,10 +290,12 @@ public final class ConfigLoader {
                 f.warn("locations", "service \"" + name + "\" has no locations: every request to it gets 404");
             }
             final List<LocationConfig> locations = new ArrayList<>(locationNodes.size());
+            final List<Fields> locationFields = new ArrayList<>(locationNodes.size());
             final Map<String, Integer> firstLineByPath = new HashMap<>();
             for (int j = 0; j < locationNodes.size(); j++) {
                 final String locationPath = Fields.index(path + ".locations", j);
                 final Fields lf = Fields.of(loading, locationNodes.get(j), locationPath, LOCATION_KEYS, Set.of());
+                locationFields.add(lf);
                 final LocationConfig location = location(loading, lf, defaultAlgorithm, defaultOptions);
                 final Integer firstLine = firstLineByPath.putIfAbsent(location.path(), lf.lineOf("path"));
                 if (firstLine != null) {
@@ -301,6 +303,12 @@ public final class ConfigLoader {
                             + name + "\" (first at line " + firstLine + ")");
                 }
                 locations.add(location);
+            }
+            for (int j = 0; j < locations.size(); j++) {
+                final String loop = RedirectLoops.loopOf(locations.get(j), locations);
+                if (loop != null) {
+                    throw locationFields.get(j).error("redirect", loop);
+                }
             }
             services.add(new ServiceConfig(name, host, port, locations, f.line(), options));
         }
@@ -360,9 +368,17 @@ public final class ConfigLoader {
             throw f.invalid(f.entry("redirect_status"), "301, 302, 303, 307 or 308");
         }
         final boolean redirectKeepQuery = f.bool("redirect_keep_query", false);
-        if (redirect == null && (f.has("redirect_status") || f.has("redirect_keep_query"))) {
-            f.warn(f.has("redirect_status") ? "redirect_status" : "redirect_keep_query",
-                    "ignored: the location has no redirect");
+        final String redirectMatch = f.string("redirect_match",
+                LocationConfig.defaultRedirectExact(path) ? "exact" : "prefix");
+        if (!"exact".equals(redirectMatch) && !"prefix".equals(redirectMatch)) {
+            throw f.invalid(f.entry("redirect_match"), "exact or prefix");
+        }
+        if (redirect == null) {
+            for (String key : List.of("redirect_status", "redirect_keep_query", "redirect_match")) {
+                if (f.has(key)) {
+                    f.warn(key, "ignored: the location has no redirect");
+                }
+            }
         }
         final String algorithm = algorithm(f, "lb_policy", defaultAlgorithm);
         final List<YamlNode> backendNodes = f.list("backends");
@@ -373,7 +389,7 @@ public final class ConfigLoader {
         final List<BackendConfig> backends = backends(loading, backendNodes, f.path("backends"));
         final SelectorOptions options = LbOptionsLoader.read(loading, f, defaultOptions);
         return new LocationConfig(path, rewrite, redirect, algorithm, backends, options, redirectStatus,
-                redirectKeepQuery);
+                redirectKeepQuery, "exact".equals(redirectMatch));
     }
 
     private static List<BackendConfig> backends(Fields.Loading loading, List<YamlNode> nodes, String path)

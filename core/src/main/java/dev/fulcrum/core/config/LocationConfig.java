@@ -18,10 +18,12 @@ import java.util.Objects;
  * @param options   the algorithm's parameters ({@code lb_options})
  * @param redirectStatus    301, 302, 303, 307 or 308
  * @param redirectKeepQuery append the request's query string to the redirect target
+ * @param redirectExact     redirect only a request whose path is exactly {@code path}; otherwise every request the
+ *                          location matches is redirected
  */
 public record LocationConfig(String path, String rewrite, String redirect, String algorithm,
                              List<BackendConfig> backends, SelectorOptions options, int redirectStatus,
-                             boolean redirectKeepQuery) {
+                             boolean redirectKeepQuery, boolean redirectExact) {
 
     /** terraster's default location path. */
     public static final String DEFAULT_PATH = "/";
@@ -48,6 +50,23 @@ public record LocationConfig(String path, String rewrite, String redirect, Strin
         if (backends.isEmpty()) {
             throw new IllegalArgumentException("location " + path + " has no backends");
         }
+    }
+
+    /** A location whose redirect matches as {@link #defaultRedirectExact} says. */
+    public LocationConfig(String path, String rewrite, String redirect, String algorithm,
+                          List<BackendConfig> backends, SelectorOptions options, int redirectStatus,
+                          boolean redirectKeepQuery) {
+        this(path, rewrite, redirect, algorithm, backends, options, redirectStatus, redirectKeepQuery,
+                defaultRedirectExact(path));
+    }
+
+    /**
+     * The catch-all location {@code /} redirects only the request for {@code /} itself (terraster's rule: a root
+     * redirect such as {@code /app/} must not also catch {@code /app/} and loop); any other location redirects every
+     * path it matches.
+     */
+    public static boolean defaultRedirectExact(String path) {
+        return DEFAULT_PATH.equals(path);
     }
 
     /** A location with algorithm parameters and a 301 redirect (if any) that drops the query, as terraster did. */

@@ -20,14 +20,14 @@ import java.util.Set;
 final class ServiceOptionsLoader {
     private static final Set<String> HEADERS_KEYS = Set.of("request_headers", "response_headers",
             "remove_request_headers", "remove_response_headers");
-    private static final Set<String> MIDDLEWARE_KEYS = Set.of("security", "cors", "compression");
-    private static final Set<String> MIDDLEWARE_NOT_BUILT = Set.of("rate_limit", "circuit_breaker");
+    /** {@code rate_limit} and {@code circuit_breaker} items are read by {@link ServicePolicyParser}. */
+    private static final Set<String> MIDDLEWARE_KEYS = Set.of("security", "cors", "compression",
+            ServicePolicyParser.RATE_LIMIT, ServicePolicyParser.CIRCUIT_BREAKER);
     private static final Set<String> COMPRESSION_KEYS = Set.of("enabled", "min_bytes", "types");
     private static final Set<String> SECURITY_KEYS = Set.of("hsts", "hsts_max_age", "hsts_include_subdomains",
             "hsts_preload", "frame_options", "content_type_options", "xss_protection");
-    private static final Set<String> TLS_KEYS = Set.of("enabled", "cert_file", "key_file");
-    private static final Set<String> TLS_NOT_BUILT = Set.of("cipher_suites", "session_tickets_disabled",
-            "next_protos", "http2");
+    private static final Set<String> TLS_KEYS = Set.of("enabled", "cert_file", "key_file", "next_protos", "http2");
+    private static final Set<String> TLS_NOT_BUILT = Set.of("cipher_suites", "session_tickets_disabled");
     private static final Set<String> CORS_KEYS = Set.of("allowed_origins", "allowed_methods", "allowed_headers",
             "exposed_headers", "allow_credentials", "max_age");
 
@@ -83,7 +83,36 @@ final class ServiceOptionsLoader {
             }
             return null;
         }
-        return new TlsConfig(pemFile(f, "cert_file"), pemFile(f, "key_file"));
+        return new TlsConfig(pemFile(f, "cert_file"), pemFile(f, "key_file"), alpn(loading, f));
+    }
+
+    /**
+     * ALPN of a TLS service: {@code next_protos} in its order (h2 and http/1.1 only; terraster's h2 there broke
+     * connections, here it is served), without h2 when {@code http2: false}.
+     */
+    private static List<String> alpn(Fields.Loading loading, Fields f) throws ConfigException {
+        final List<String> protocols = new ArrayList<>(TlsConfig.DEFAULT_ALPN.size());
+        if (f.has("next_protos")) {
+            for (String protocol : strings(loading, f, "next_protos")) {
+                final String p = protocol.trim().toLowerCase(Locale.ROOT);
+                if (!TlsConfig.DEFAULT_ALPN.contains(p)) {
+                    throw f.error("next_protos", "\"" + protocol + "\" (expected: h2 and/or http/1.1)");
+                }
+                if (!protocols.contains(p)) {
+                    protocols.add(p);
+                }
+            }
+        } else {
+            protocols.addAll(TlsConfig.DEFAULT_ALPN);
+        }
+        if (!f.bool("http2", true)) {
+            protocols.remove(TlsConfig.H2);
+        }
+        if (protocols.isEmpty()) {
+            throw f.error(f.has("next_protos") ? "next_protos" : "http2",
+                    "no protocol left to offer (expected: http/1.1 at least)");
+        }
+        return protocols;
     }
 
     private static java.nio.file.Path pemFile(Fields f, String key) throws ConfigException {
@@ -179,7 +208,7 @@ final class ServiceOptionsLoader {
         CompressionConfig compression = base.compression();
         for (int i = 0; i < items.size(); i++) {
             final Fields item = Fields.of(loading, items.get(i), Fields.index(parent.path(key), i), MIDDLEWARE_KEYS,
-                    MIDDLEWARE_NOT_BUILT);
+                    Set.of());
             final YamlNode securityNode = item.node("security");
             if (securityNode != null) {
                 security = security(Fields.of(loading, securityNode, item.path("security"), SECURITY_KEYS, Set.of()),

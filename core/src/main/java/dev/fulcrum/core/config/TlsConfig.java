@@ -1,6 +1,7 @@
 package dev.fulcrum.core.config;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -11,10 +12,25 @@ import java.util.Objects;
  *
  * @param certFile the certificate chain
  * @param keyFile  the private key
+ * @param alpn     application protocols offered in ALPN, most preferred first: {@code h2} and/or {@code http/1.1}
  */
-public record TlsConfig(Path certFile, Path keyFile) {
+public record TlsConfig(Path certFile, Path keyFile, List<String> alpn) {
+    public static final String H2 = "h2";
+    public static final String HTTP_1_1 = "http/1.1";
+    /** HTTP/2 first: clients that speak it multiplex on one connection. */
+    public static final List<String> DEFAULT_ALPN = List.of(H2, HTTP_1_1);
+
     public TlsConfig {
         Objects.requireNonNull(certFile, "certFile");
         Objects.requireNonNull(keyFile, "keyFile");
+        alpn = List.copyOf(alpn);
+        if (alpn.isEmpty() || !DEFAULT_ALPN.containsAll(alpn)) {
+            throw new IllegalArgumentException("ALPN must be a non-empty list of h2 and http/1.1: " + alpn);
+        }
+    }
+
+    /** Both protocols offered, h2 first. */
+    public TlsConfig(Path certFile, Path keyFile) {
+        this(certFile, keyFile, DEFAULT_ALPN);
     }
 }

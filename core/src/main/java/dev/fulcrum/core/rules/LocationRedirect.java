@@ -3,8 +3,10 @@ package dev.fulcrum.core.rules;
 import dev.fulcrum.core.config.LocationConfig;
 
 /**
- * A location's {@code redirect}: every request the location matches is answered with a redirect instead of being
- * proxied (terraster fired only for location {@code /} and request path {@code /}, with 301 and the query dropped).
+ * A location's {@code redirect}: requests the location matches are answered with a redirect instead of being proxied:
+ * all of them ({@code redirect_match: prefix}, the default except for location {@code /}) or only the one whose path
+ * is the location's path ({@code exact}; terraster fired only for location {@code /} and request {@code /}, with 301
+ * and the query dropped). Requests an exact redirect does not match are proxied.
  *
  * <p>Immutable. A target starting with {@code /} is made absolute with the scheme and Host the client used (as
  * terraster did); an absolute {@code http(s)://} target is sent as written. With {@code redirect_keep_query} the
@@ -16,9 +18,12 @@ public final class LocationRedirect {
     private final boolean keepQuery;
     private final boolean absolute;
     private final char querySeparator;
+    /** The only request path redirected, or null when every path of the location is. */
+    private final String exactPath;
 
-    private LocationRedirect(String target, int status, boolean keepQuery) {
+    private LocationRedirect(String target, int status, boolean keepQuery, String exactPath) {
         this.target = target;
+        this.exactPath = exactPath;
         this.status = status;
         this.keepQuery = keepQuery;
         this.absolute = isAbsolute(target);
@@ -30,7 +35,10 @@ public final class LocationRedirect {
         if (config.redirect() == null) {
             return null;
         }
-        return of(config.redirect(), config.redirectStatus(), config.redirectKeepQuery());
+        final LocationRedirect redirect = of(config.redirect(), config.redirectStatus(), config.redirectKeepQuery());
+        return config.redirectExact()
+                ? new LocationRedirect(redirect.target, redirect.status, redirect.keepQuery, config.path())
+                : redirect;
     }
 
     /**
@@ -43,11 +51,21 @@ public final class LocationRedirect {
         if (!target.startsWith("/") && !isAbsolute(target)) {
             throw new IllegalArgumentException("redirect target must start with '/' or be an http(s) URL: " + target);
         }
-        return new LocationRedirect(target, status, keepQuery);
+        return new LocationRedirect(target, status, keepQuery, null);
     }
 
     static boolean isAbsolute(String target) {
         return target.regionMatches(true, 0, "http://", 0, 7) || target.regionMatches(true, 0, "https://", 0, 8);
+    }
+
+    /** True when a request for this target (path and optional query, as received) is to be redirected. */
+    public boolean matches(String requestUri) {
+        if (exactPath == null) {
+            return true;
+        }
+        final int query = requestUri.indexOf('?');
+        final int pathEnd = query < 0 ? requestUri.length() : query;
+        return pathEnd == exactPath.length() && requestUri.startsWith(exactPath);
     }
 
     public int status() {

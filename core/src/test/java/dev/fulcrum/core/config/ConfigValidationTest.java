@@ -7,6 +7,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -132,6 +133,69 @@ class ConfigValidationTest {
                     locations: [{backends: [{url: "http://b:1"}]}]
                 """;
         assertRejected(yaml, 5, "services[1].host", "a second default service (no host) on port 8080");
+    }
+
+    @Test
+    void aPrefixRedirectWhoseTargetItMatchesItselfIsALoop() {
+        final String yaml = """
+                services:
+                  - name: app
+                    locations:
+                      - path: /app
+                        redirect: /app/home
+                        redirect_match: prefix
+                        backends: [{url: "http://b:1"}]
+                """;
+        assertRejected(yaml, 5, "services[0].locations[0].redirect",
+                "redirect loop: the target \"/app/home\" is matched by this location itself");
+    }
+
+    @Test
+    void anExactRedirectToItsOwnPathIsALoop() {
+        final String yaml = """
+                services:
+                  - name: app
+                    locations:
+                      - path: /
+                        redirect: /?welcome=1
+                        backends: [{url: "http://b:1"}]
+                """;
+        assertRejected(yaml, 5, "services[0].locations[0].redirect",
+                "redirect loop: the target \"/?welcome=1\" is this location's own path");
+    }
+
+    @Test
+    void aRedirectToAPathAnotherLocationServesIsNoLoop() throws ConfigException {
+        final String yaml = """
+                services:
+                  - name: app
+                    locations:
+                      - path: /old/
+                        redirect: /new/
+                        backends: [{url: "http://b:1"}]
+                      - path: /
+                        redirect: /app/
+                        backends: [{url: "http://b:1"}]
+                """;
+        final FulcrumConfig config = ConfigLoader.parse(yaml, "config.yaml");
+        final LocationConfig old = config.services().get(0).locations().get(0);
+        final LocationConfig root = config.services().get(0).locations().get(1);
+        assertFalse(old.redirectExact(), "a location other than / redirects every path it matches");
+        assertTrue(root.redirectExact(), "location / redirects only / (terraster's root redirect), so /app/ is proxied");
+    }
+
+    @Test
+    void redirectMatchIsExactOrPrefix() {
+        final String yaml = """
+                services:
+                  - name: app
+                    locations:
+                      - path: /x/
+                        redirect: /y/
+                        redirect_match: regex
+                        backends: [{url: "http://b:1"}]
+                """;
+        assertRejected(yaml, 6, "services[0].locations[0].redirect_match", "");
     }
 
     @Test

@@ -156,6 +156,44 @@ class HealthCheckConfigTest {
         assertError("retry_budget: {budget_percent: 101}\n" + b, 1, "retry_budget.budget_percent");
     }
 
+    @Test
+    void terrastersMiddlewareFormOfRateLimitAndCircuitBreakerIsHonouredWithZeroMeaningTheDefault()
+            throws ConfigException {
+        final String yaml = """
+                middleware:
+                  - circuit_breaker: {failure_threshold: 0, reset_timeout: 10s}
+                  - security: {frame_options: DENY}
+                services:
+                  - name: a
+                    middleware:
+                      - rate_limit: {requests_per_second: 1, burst: 2}
+                    locations: [{backends: [{url: "http://127.0.0.1:1"}]}]
+                  - name: b
+                    port: 8081
+                    middleware:
+                      - rate_limit: {requests_per_second: 0, burst: 0}
+                      - circuit_breaker: {failure_threshold: 7}
+                    locations: [{backends: [{url: "http://127.0.0.1:2"}]}]
+                """;
+        final ResilienceConfig r = ConfigLoader.parse(yaml, "c.yaml").resilience();
+        assertTrue(r.rateLimit("a").enabled());
+        assertEquals(1.0, r.rateLimit("a").requestsPerSecond());
+        assertEquals(2, r.rateLimit("a").burst());
+        assertEquals(RateLimitConfig.DEFAULT_REQUESTS_PER_SECOND, r.rateLimit("b").requestsPerSecond(), "0 is 20");
+        assertEquals(RateLimitConfig.DEFAULT_BURST, r.rateLimit("b").burst(), "0 is 50");
+        assertTrue(r.breaker("a").enabled(), "the global middleware breaker applies to every service");
+        assertEquals(CircuitBreakerConfig.DISABLED.failureThreshold(), r.breaker("a").failureThreshold(), "0 is 5");
+        assertEquals(10_000, r.breaker("a").resetTimeoutMillis());
+        assertEquals(7, r.breaker("b").failureThreshold());
+        assertEquals(10_000, r.breaker("b").resetTimeoutMillis(), "inherited field by field");
+
+        final String b = "    locations: [{backends: [{url: \"http://a:1\"}]}]\n";
+        assertError("services:\n  - name: x\n    rate_limit: {burst: 3}\n    middleware:\n"
+                + "      - rate_limit: {burst: 4}\n" + b, 5, "services[0].middleware[0].rate_limit");
+        assertError("middleware:\n  - circuit_breaker: {threshold: 3}\nbackends:\n  - url: http://a:1\n", 2,
+                "middleware[0].circuit_breaker.threshold");
+    }
+
     private static void assertError(String yaml, int line, String keyPath) {
         final ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse(yaml, "c.yaml"));
         assertEquals(line, e.line(), e::getMessage);

@@ -1058,7 +1058,7 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
             return true;
         }
         final LocationRedirect redirect = location.redirectRule();
-        if (redirect != null) {
+        if (redirect != null && redirect.matches(req.uri())) {
             respondRedirect(redirect.status(), redirect.location(secure, host, req.uri()), hasBody(req));
             return true;
         }

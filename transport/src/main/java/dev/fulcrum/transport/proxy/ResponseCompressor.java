@@ -1,7 +1,9 @@
 package dev.fulcrum.transport.proxy;
 
 import dev.fulcrum.core.rules.CompressionPolicy;
+import dev.fulcrum.core.rules.ContentCodingChooser;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.compression.Brotli;
 import io.netty.handler.codec.compression.CompressionOptions;
 import io.netty.handler.codec.compression.StandardCompressionOptions;
 import io.netty.handler.codec.compression.Zstd;
@@ -17,8 +19,10 @@ import java.util.List;
 
 /**
  * Compresses proxied responses for services with the {@code compression} middleware, using Netty's content
- * encoder: the encoding is the one the client's {@code Accept-Encoding} ranks highest by q-value among gzip, deflate
- * and zstd (only when a zstd-jni jar is on the class path; none is shipped); {@code q=0} refuses an encoding; 1xx, 204, 304 and HEAD answers pass through.
+ * encoder: the encoding is the one the client's {@code Accept-Encoding} ranks highest by q-value among brotli, zstd,
+ * gzip and deflate (brotli and zstd when their native libraries load on this platform), chosen by
+ * {@link ContentCodingChooser} rather than Netty, which ranks brotli against zstd only; {@code q=0} refuses an
+ * encoding; 1xx, 204, 304 and HEAD answers pass through.
  *
  * <p>Confined to its connection's event loop. {@link ProxyExchangeHandler} calls {@link #next} with the service's
  * policy just before it writes a response head; the head consumes it, so generated responses are never compressed.
@@ -30,6 +34,9 @@ final class ResponseCompressor extends HttpContentCompressor {
     static final String NAME = "compressor";
     private static final AsciiString ACCEPT_ENCODING = AsciiString.cached("Accept-Encoding");
     private static final CompressionOptions[] OPTIONS = options();
+    private static final int OFFERED = ContentCodingChooser.GZIP | ContentCodingChooser.DEFLATE
+            | (Zstd.isAvailable() ? ContentCodingChooser.ZSTD : 0)
+            | (Brotli.isAvailable() ? ContentCodingChooser.BR : 0);
 
     private CompressionPolicy pending;
     private CompressionPolicy current;
@@ -39,11 +46,15 @@ final class ResponseCompressor extends HttpContentCompressor {
     }
 
     private static CompressionOptions[] options() {
-        final List<CompressionOptions> options = new ArrayList<>(3);
+        final List<CompressionOptions> options = new ArrayList<>(4);
         options.add(StandardCompressionOptions.gzip());
         options.add(StandardCompressionOptions.deflate());
         if (Zstd.isAvailable()) {
             options.add(StandardCompressionOptions.zstd());
+        }
+        if (Brotli.isAvailable()) {
+            // Quality 4 (Netty's default): near gzip -6 in CPU with smaller output; 11 is for static assets.
+            options.add(StandardCompressionOptions.brotli());
         }
         return options.toArray(new CompressionOptions[0]);
     }
@@ -51,6 +62,11 @@ final class ResponseCompressor extends HttpContentCompressor {
     /** True when zstd is offered (zstd-jni loaded on this platform). */
     static boolean zstdAvailable() {
         return Zstd.isAvailable();
+    }
+
+    /** True when brotli is offered (brotli4j's native library loaded on this platform). */
+    static boolean brotliAvailable() {
+        return Brotli.isAvailable();
     }
 
     /** The policy for the next response head written on this connection; null to send it as it is. */
@@ -83,5 +99,10 @@ final class ResponseCompressor extends HttpContentCompressor {
             return null;
         }
         return super.beginEncode(response, acceptEncoding);
+    }
+
+    @Override
+    protected String determineEncoding(String acceptEncoding) {
+        return ContentCodingChooser.choose(acceptEncoding, OFFERED);
     }
 }

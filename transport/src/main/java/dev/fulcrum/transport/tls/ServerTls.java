@@ -97,7 +97,7 @@ public final class ServerTls implements AutoCloseable {
             final TlsConfig tls = service.options().tls();
             if (tls != null) {
                 sb.append(service.port()).append(' ').append(service.host()).append(' ').append(tls.certFile())
-                        .append(' ').append(tls.keyFile()).append('\n');
+                        .append(' ').append(tls.keyFile()).append(' ').append(tls.alpn()).append('\n');
             }
         }
         return sb.toString();
@@ -131,13 +131,17 @@ public final class ServerTls implements AutoCloseable {
         }
     }
 
+    /** A service's context offering the protocols both the listener serves and the service allows. */
     static SslContext load(TlsConfig tls, SslProvider provider, List<String> alpn) throws SSLException {
+        final List<String> offered = new ArrayList<>(tls.alpn());
+        offered.retainAll(alpn);
         return SslContextBuilder.forServer(tls.certFile().toFile(), tls.keyFile().toFile())
                 .sslProvider(provider)
                 .protocols(PROTOCOLS)
                 .applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
                         ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
-                        ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT, alpn))
+                        ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+                        offered.isEmpty() ? alpn : offered))
                 .build();
     }
 

@@ -8,4 +8,8 @@ public final class ResponseCompressorAccess {
     public static boolean zstdAvailable() {
         return ResponseCompressor.zstdAvailable();
     }
+
+    public static boolean brotliAvailable() {
+        return ResponseCompressor.brotliAvailable();
+    }
 }

@@ -55,6 +55,20 @@ class RateLimitProxyTest {
 
     @ParameterizedTest
     @EnumSource(TransportKind.class)
+    void terrastersServiceMiddlewareRateLimitIsEnforced(TransportKind kind) throws Exception {
+        final String yaml = "services:\n  - name: app\n    port: {port}\n    middleware:\n"
+                + "      - rate_limit: {requests_per_second: 1, burst: 2}\n"
+                + "    locations:\n      - backends:\n          - url: " + origin.url() + "\n";
+        try (ProxyFixture proxy = ProxyFixture.start(kind, yaml); RawHttp raw = new RawHttp(proxy.port())) {
+            assertEquals(200, status(raw, null));
+            assertEquals(200, status(raw, null));
+            assertEquals(429, status(raw, null), "terraster's section 21 case 53: the third immediate request");
+            assertEquals(2, origin.seen().size());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(TransportKind.class)
     void countsEachForwardedClientSeparatelyWhenThePeerIsATrustedProxy(TransportKind kind) throws Exception {
         final String yaml = "trusted_proxies: [127.0.0.0/8]\nrate_limit: {requests_per_second: 0.1, burst: 2}\n";
         try (ProxyFixture proxy = ProxyFixture.over(kind, yaml, origin.url());

@@ -1,5 +1,7 @@
 package dev.fulcrum.transport.routing;
 
+import com.aayushatharva.brotli4j.decoder.BrotliInputStream;
+import com.github.luben.zstd.ZstdInputStream;
 import dev.fulcrum.transport.io.TransportKind;
 import dev.fulcrum.transport.proxy.ResponseCompressorAccess;
 import dev.fulcrum.transport.testing.ProxyFixture;
@@ -87,12 +89,51 @@ class CompressionTest {
             assertNull(r.header("content-encoding"), "service without compression");
             assertEquals(50000, r.body.length());
 
+            if (nativesShipped()) {
+                assertTrue(ResponseCompressorAccess.zstdAvailable(), "zstd-jni ships a native for this platform");
+                assertTrue(ResponseCompressorAccess.brotliAvailable(), "brotli4j ships a native for this platform");
+            }
             if (ResponseCompressorAccess.zstdAvailable()) {
                 r = get(raw, "/text/50000", "c.test", "gzip;q=0.5, zstd");
                 assertEquals("zstd", r.header("content-encoding"), "zstd preferred by q-value");
+                assertArrayEquals(plain, unzstd(bytes(r.body)));
             } else {
-                System.out.println("SKIPPED part: zstd-jni is not on the class path, zstd not offered");
+                System.out.println("SKIPPED part: zstd-jni has no native library for " + platform());
             }
+            if (ResponseCompressorAccess.brotliAvailable()) {
+                r = get(raw, "/text/50000", "c.test", "gzip;q=0.8, br;q=0.9, zstd;q=0.1");
+                assertEquals("br", r.header("content-encoding"), "br preferred by q-value");
+                assertNull(r.header("content-length"));
+                assertTrue(r.body.length() < plain.length / 5, "compressed: " + r.body.length());
+                assertArrayEquals(plain, unbrotli(bytes(r.body)));
+
+                r = get(raw, "/text/50000", "c.test", "br;q=0");
+                assertNull(r.header("content-encoding"), "br;q=0 refuses brotli and nothing else is accepted");
+            } else {
+                System.out.println("SKIPPED part: brotli4j has no native library for " + platform());
+            }
+        }
+    }
+
+    private static boolean nativesShipped() {
+        final String arch = System.getProperty("os.arch");
+        return System.getProperty("os.name").startsWith("Linux")
+                && ("amd64".equals(arch) || "x86_64".equals(arch) || "aarch64".equals(arch));
+    }
+
+    private static String platform() {
+        return System.getProperty("os.name") + "/" + System.getProperty("os.arch");
+    }
+
+    private static byte[] unzstd(byte[] bytes) throws Exception {
+        try (InputStream in = new ZstdInputStream(new ByteArrayInputStream(bytes))) {
+            return in.readAllBytes();
+        }
+    }
+
+    private static byte[] unbrotli(byte[] bytes) throws Exception {
+        try (InputStream in = new BrotliInputStream(new ByteArrayInputStream(bytes))) {
+            return in.readAllBytes();
         }
     }
 

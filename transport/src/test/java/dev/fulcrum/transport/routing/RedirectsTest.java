@@ -77,6 +77,29 @@ class RedirectsTest {
 
     @ParameterizedTest
     @EnumSource(TransportKind.class)
+    void aRootRedirectSendsOnlySlashAwayAndProxiesEverythingElseAsTerrasterDid(TransportKind kind)
+            throws Exception {
+        final String yaml = "services:\n  - host: app.test\n    port: {port}\n    locations:\n"
+                + "      - path: /\n        redirect: /app/\n        backends:\n          - url: " + origin.url()
+                + "\n";
+        try (ProxyFixture proxy = ProxyFixture.start(kind, yaml); RawHttp raw = new RawHttp(proxy.port())) {
+            final String host = "app.test:" + proxy.port();
+            RawHttp.Response r = get(raw, "/?x=1", host);
+            assertEquals(301, r.status);
+            assertEquals("http://" + host + "/app/", r.header("location"));
+
+            r = get(raw, "/app/", host);
+            assertEquals(200, r.status, "the target itself is proxied: no loop");
+            assertEquals("o GET /app/", r.body);
+            r = get(raw, "/app/deep?y=2", host);
+            assertEquals(200, r.status);
+            assertEquals("o GET /app/deep?y=2", r.body);
+            assertEquals(2, origin.seen().size());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(TransportKind.class)
     void httpRedirectServicesSendEveryRequestToHttpsKeepingPathAndQueryAndOmittingPort443(TransportKind kind)
             throws Exception {
         final String yaml = "services:\n"

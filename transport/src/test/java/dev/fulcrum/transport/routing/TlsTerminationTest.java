@@ -1,5 +1,7 @@
 package dev.fulcrum.transport.routing;
 
+import dev.fulcrum.core.config.ConfigException;
+import dev.fulcrum.core.config.ConfigLoader;
 import dev.fulcrum.transport.io.TransportKind;
 import dev.fulcrum.transport.testing.ProxyFixture;
 import dev.fulcrum.transport.testing.TestCertificates;
@@ -30,6 +32,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -74,7 +77,7 @@ class TlsTerminationTest {
         return "services:\n"
                 + "  - host: a.test\n    port: {port}\n" + tls(a)
                 + "    middleware:\n      - security: {hsts: true, hsts_max_age: 600}\n" + backend
-                + "      - path: /go\n        redirect: /gone\n        backends:\n          - url: " + origin.url() + "\n"
+                + "      - path: /go\n        redirect: /went\n        backends:\n          - url: " + origin.url() + "\n"
                 + "  - host: '*.b.test'\n    port: {port}\n" + tls(certB) + backend
                 + "  - port: {port}\n" + tls(certDefault) + backend;
     }
@@ -104,7 +107,7 @@ class TlsTerminationTest {
             assertTrue(e.response.startsWith("HTTP/1.1 200"));
 
             e = exchange(proxy.port(), "a.test", "GET /go HTTP/1.1\r\nHost: a.test\r\nConnection: close\r\n\r\n");
-            assertTrue(e.response.contains("location: https://a.test/gone"), e.response);
+            assertTrue(e.response.contains("location: https://a.test/went"), e.response);
 
             final HttpClient client = HttpClient.newBuilder().sslContext(ca.clientContext())
                     .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
@@ -113,6 +116,48 @@ class TlsTerminationTest {
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(200, r.statusCode());
             assertEquals("o GET /via-jdk", r.body());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(TransportKind.class)
+    void http2FalseAndNextProtosDecideWhatAlpnOffersPerService(TransportKind kind) throws Exception {
+        final String backend = "    locations:\n      - backends:\n          - url: " + origin.url() + "\n";
+        final String yaml = "services:\n"
+                + "  - host: a.test\n    port: {port}\n" + tls(certA) + "      next_protos: [http/1.1]\n" + backend
+                + "  - host: '*.b.test'\n    port: {port}\n" + tls(certB)
+                + "      next_protos: [http/1.1, h2]\n" + backend
+                + "  - port: {port}\n" + tls(certDefault) + "      http2: false\n" + backend;
+        try (ProxyFixture proxy = ProxyFixture.start(kind, yaml)) {
+            assertEquals("http/1.1", alpn(proxy.port(), "a.test", "h2", "http/1.1"), "next_protos without h2");
+            assertEquals("http/1.1", alpn(proxy.port(), "x.b.test", "h2", "http/1.1"),
+                    "next_protos order is the server's preference");
+            assertEquals("h2", alpn(proxy.port(), "x.b.test", "h2"));
+
+            // no SNI (an address): the default service, whose http2: false leaves HTTP/1.1 only
+            final HttpClient client = HttpClient.newBuilder().sslContext(ca.clientContext())
+                    .version(HttpClient.Version.HTTP_2).connectTimeout(Duration.ofSeconds(5)).build();
+            final HttpResponse<String> r = client.send(HttpRequest.newBuilder(
+                    URI.create("https://127.0.0.1:" + proxy.port() + "/h1-only")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(HttpClient.Version.HTTP_1_1, r.version(), "an h2 client falls back to HTTP/1.1");
+            assertEquals("o GET /h1-only", r.body());
+        }
+        final ConfigException bad = assertThrows(ConfigException.class, () -> ConfigLoader.parse("services:\n"
+                + "  - port: 8443\n" + tls(certA) + "      next_protos: [h3]\n" + backend, "c.yaml"));
+        assertTrue(bad.getMessage().startsWith("c.yaml:7 services[0].tls.next_protos: \"h3\""), bad.getMessage());
+    }
+
+    /** The protocol ALPN settles on when the client offers {@code protocols}; the handshake only. */
+    private static String alpn(int port, String sni, String... protocols) throws Exception {
+        try (SSLSocket socket = (SSLSocket) ca.clientContext().getSocketFactory().createSocket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            final SSLParameters params = socket.getSSLParameters();
+            params.setServerNames(List.of(new SNIHostName(sni)));
+            params.setApplicationProtocols(protocols);
+            socket.setSSLParameters(params);
+            socket.startHandshake();
+            return socket.getApplicationProtocol();
         }
     }
 
