@@ -79,7 +79,10 @@ final class HealthCheckParser {
         if (!type.equals(HealthCheckConfig.TYPE_HTTP) && !type.equals(HealthCheckConfig.TYPE_TCP)) {
             throw f.invalid(f.entry("type"), "http or tcp");
         }
-        final String probePath = f.string("path", inherited.path());
+        String probePath = f.string("path", inherited.path());
+        if (probePath.isEmpty()) {
+            probePath = inherited.path(); // terraster's "" meant its default, /health
+        }
         if (!probePath.startsWith("/") || !isVisibleAscii(probePath)) {
             throw f.invalid(f.entry("path"), "a path starting with '/', without spaces");
         }

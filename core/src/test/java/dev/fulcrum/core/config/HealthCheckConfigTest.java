@@ -107,6 +107,14 @@ class HealthCheckConfigTest {
     }
 
     @Test
+    void anEmptyPathIsTheDefaultAsInTerraster() throws ConfigException {
+        final String yaml = "health_check: {path: \"\", interval: 1s}\nbackends:\n  - url: http://127.0.0.1:9001\n";
+        final HealthCheckConfig hc = ConfigLoader.parse(yaml, "c.yaml").resilience()
+                .healthCheck("default", "/", "http://127.0.0.1:9001");
+        assertEquals(HealthCheckConfig.DEFAULT_PATH, hc.path());
+    }
+
+    @Test
     void badValuesNameFileLineAndKey() {
         assertError("health_check: {interval: 0s}\nbackends:\n  - url: http://a:1\n", 1, "health_check.interval");
         assertError("health_check:\n  type: grpc\nbackends:\n  - url: http://a:1\n", 2, "health_check.type");
