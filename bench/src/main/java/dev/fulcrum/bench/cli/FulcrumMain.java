@@ -18,7 +18,7 @@ import java.util.concurrent.Callable;
 @Command(name = "fulcrum", mixinStandardHelpOptions = true, versionProvider = JarVersion.class,
         description = "Fulcrum: an L7 load balancer on Netty, and the tools that measure it.",
         subcommands = {RunCommand.class, DemoCommand.class, JmhCommand.class, HashPasswordCommand.class,
-                LoadgenCommand.class, ScenarioCommand.class})
+                LoadgenCommand.class, ScenarioCommand.class, ComparePeersCommand.class})
 public final class FulcrumMain implements Callable<Integer> {
     /** picocli's code for invalid input; the subcommands use the same value for bad arguments. */
     public static final int EXIT_USAGE = CommandLine.ExitCode.USAGE;

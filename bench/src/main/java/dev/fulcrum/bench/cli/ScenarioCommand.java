@@ -87,7 +87,7 @@ public final class ScenarioCommand implements Callable<Integer> {
         int rank = 1;
         for (AlgorithmRun run : ScenarioReport.rank(runs)) {
             stdout.printf(java.util.Locale.ROOT, "  %d. %-28s p99 %8.2f ms  p50 %7.2f ms  %8.0f req/s  errors %d%n",
-                    rank++, run.algorithm(), run.load().latencyMillis().get("p99"),
+                    rank++, run.label(), run.load().latencyMillis().get("p99"),
                     run.load().latencyMillis().get("p50"), run.load().achievedRate(), run.load().errors());
         }
         stdout.println("report: " + dir.resolve("README.md"));
@@ -106,6 +106,9 @@ public final class ScenarioCommand implements Callable<Integer> {
         for (AlgorithmRun run : runs) {
             final Map<String, Object> entry = new LinkedHashMap<>();
             entry.put("algorithm", run.algorithm());
+            if (run.variant() != null) {
+                entry.put("variant", run.variant());
+            }
             entry.put("served", run.served());
             entry.put("load", run.load());
             raw.add(entry);

@@ -49,7 +49,7 @@ public final class ScenarioCharts {
         final XYSeriesCollection data = new XYSeriesCollection();
         for (AlgorithmRun run : runs) {
             final Histogram h = run.load().correctedMicros();
-            final XYSeries series = new XYSeries(run.algorithm());
+            final XYSeries series = new XYSeries(run.label());
             if (h.getTotalCount() > 0) {
                 for (double nines = 0; nines <= MAX_NINES + 1e-9; nines += 0.1) {
                     final double percentile = 100 * (1 - Math.pow(10, -nines));
@@ -72,7 +72,7 @@ public final class ScenarioCharts {
     static JFreeChart throughput(String scenario, List<AlgorithmRun> runs) {
         final XYSeriesCollection data = new XYSeriesCollection();
         for (AlgorithmRun run : runs) {
-            final XYSeries series = new XYSeries(run.algorithm());
+            final XYSeries series = new XYSeries(run.label());
             for (IntervalSample sample : run.load().intervals()) {
                 series.add(sample.endSeconds(), sample.successRatePerSecond());
             }
@@ -87,7 +87,7 @@ public final class ScenarioCharts {
         final DefaultCategoryDataset data = new DefaultCategoryDataset();
         for (AlgorithmRun run : runs) {
             final long total = run.servedTotal();
-            run.served().forEach((origin, n) -> data.addValue(total == 0 ? 0 : 100.0 * n / total, run.algorithm(),
+            run.served().forEach((origin, n) -> data.addValue(total == 0 ? 0 : 100.0 * n / total, run.label(),
                     origin));
         }
         return PngCharts.barChart(scenario + ": share of responses per backend", "backend", "% of responses", data);

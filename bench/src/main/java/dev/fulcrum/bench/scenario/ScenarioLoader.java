@@ -122,5 +122,12 @@ public final class ScenarioLoader {
         if (spec.algorithms() == null || spec.algorithms().isEmpty()) {
             throw new IllegalArgumentException("algorithms: at least one is needed");
         }
+        final Set<String> variants = new HashSet<>();
+        for (ScenarioSpec.VariantSpec variant : spec.variants()) {
+            if (variant.name() == null || variant.name().isBlank() || !variants.add(variant.name())) {
+                throw new IllegalArgumentException("variants: every variant needs a name of its own: "
+                        + variant.name());
+            }
+        }
     }
 }

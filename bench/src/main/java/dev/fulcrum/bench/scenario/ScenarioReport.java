@@ -60,11 +60,12 @@ public final class ScenarioReport {
             final LoadResult r = run.load();
             final Map<String, Double> p = r.latencyMillis();
             out.append(String.format(Locale.ROOT, "| %d | %s | %.0f | %.2f | %.2f | %.2f | %.2f | %.2f | %d | %s | %s |%n",
-                    rank++, run.algorithm(), r.achievedRate(), p.get("p50"), p.get("p90"), p.get("p99"),
+                    rank++, run.label(), r.achievedRate(), p.get("p50"), p.get("p90"), p.get("p99"),
                     p.get("p99.9"), p.get("max"), r.errors(), pct(r.errorRate()),
                     r.verdict() + (r.verdictReason().isEmpty() ? "" : ": " + r.verdictReason())));
         }
         out.append('\n');
+        variants(out, spec, runs);
         shares(out, runs);
         out.append("## Charts\n\n");
         out.append("![latency percentile spectrum](").append(LATENCY_CHART).append(")\n\n");
@@ -105,6 +106,50 @@ public final class ScenarioReport {
         }
     }
 
+    /** With variants: per algorithm, each variant's p99, p99.9 and error rate side by side. */
+    private static void variants(StringBuilder out, ScenarioSpec spec, List<AlgorithmRun> runs) {
+        if (spec.variants().isEmpty()) {
+            return;
+        }
+        out.append("## Variants side by side\n\n");
+        for (ScenarioSpec.VariantSpec variant : spec.variants()) {
+            out.append("- ").append(variant.name()).append(": ")
+                    .append(variant.proxy().isEmpty() ? "no proxy keys of its own" : "`" + variant.proxy() + "`")
+                    .append('\n');
+        }
+        out.append("\nCorrected latency in ms.\n\n| algorithm |");
+        final StringBuilder rule = new StringBuilder("|---|");
+        for (String metric : List.of("p99", "p99.9", "error rate")) {
+            for (ScenarioSpec.VariantSpec variant : spec.variants()) {
+                out.append(' ').append(metric).append(' ').append(variant.name()).append(" |");
+                rule.append("---:|");
+            }
+        }
+        out.append('\n').append(rule).append('\n');
+        for (String algorithm : spec.algorithms()) {
+            out.append("| ").append(algorithm).append(" |");
+            for (String metric : List.of("p99", "p99.9", "error rate")) {
+                for (ScenarioSpec.VariantSpec variant : spec.variants()) {
+                    final AlgorithmRun run = find(runs, algorithm, variant.name());
+                    out.append(' ').append(run == null ? "" : metric.equals("error rate")
+                            ? pct(run.load().errorRate())
+                            : String.format(Locale.ROOT, "%.2f", run.load().latencyMillis().get(metric))).append(" |");
+                }
+            }
+            out.append('\n');
+        }
+        out.append('\n');
+    }
+
+    private static AlgorithmRun find(List<AlgorithmRun> runs, String algorithm, String variant) {
+        for (AlgorithmRun run : runs) {
+            if (run.algorithm().equals(algorithm) && variant.equals(run.variant())) {
+                return run;
+            }
+        }
+        return null;
+    }
+
     private static String clientAddresses(ScenarioSpec.HotKeysSpec hotKeys) {
         if (hotKeys == null) {
             return ", every connection from 127.0.0.1";
@@ -129,7 +174,7 @@ public final class ScenarioReport {
         out.append("---:|".repeat(names.size()));
         out.append('\n');
         for (AlgorithmRun run : runs) {
-            out.append("| ").append(run.algorithm()).append(" |");
+            out.append("| ").append(run.label()).append(" |");
             final long total = run.servedTotal();
             for (String name : names) {
                 out.append(String.format(Locale.ROOT, " %.1f |",

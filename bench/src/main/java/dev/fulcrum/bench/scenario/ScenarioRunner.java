@@ -58,13 +58,20 @@ public final class ScenarioRunner {
     public static List<AlgorithmRun> run(ScenarioSpec spec, PrintWriter progress) throws Exception {
         final List<AlgorithmRun> runs = new ArrayList<>();
         for (String algorithm : spec.algorithms()) {
-            say(progress, "scenario " + spec.name() + ": " + algorithm);
-            runs.add(runOne(spec, algorithm, progress));
+            if (spec.variants().isEmpty()) {
+                say(progress, "scenario " + spec.name() + ": " + algorithm);
+                runs.add(runOne(spec, algorithm, null, progress));
+            }
+            for (ScenarioSpec.VariantSpec variant : spec.variants()) {
+                say(progress, "scenario " + spec.name() + ": " + algorithm + " (" + variant.name() + ")");
+                runs.add(runOne(spec, algorithm, variant, progress));
+            }
         }
         return runs;
     }
 
-    static AlgorithmRun runOne(ScenarioSpec spec, String algorithm, PrintWriter progress) throws Exception {
+    static AlgorithmRun runOne(ScenarioSpec spec, String algorithm, ScenarioSpec.VariantSpec variant,
+                               PrintWriter progress) throws Exception {
         final EventLoopGroup originGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         final ScheduledExecutorService events = Executors.newSingleThreadScheduledExecutor(r -> {
             final Thread t = new Thread(r, "scenario-events");
@@ -83,7 +90,7 @@ public final class ScenarioRunner {
                     origins.put(name, origin.start(originGroup));
                 }
             }
-            proxy = ProxyServer.start(proxyConfig(spec, algorithm, origins));
+            proxy = ProxyServer.start(proxyConfig(spec, algorithm, variant, origins));
             final LoadgenOptions options = loadOptions(spec, proxy.addresses().get(0).getPort());
             final long[] servedAtStart = new long[origins.size()];
             events.schedule(() -> snapshot(origins, servedAtStart), options.warmupNanos(), TimeUnit.NANOSECONDS);
@@ -98,7 +105,8 @@ public final class ScenarioRunner {
             for (DemoOrigin origin : origins.values()) {
                 served.put(origin.name(), origin.served() - servedAtStart[i++]);
             }
-            return new AlgorithmRun(algorithm, load, served, proxy.transport().configName());
+            return new AlgorithmRun(algorithm, load, served, proxy.transport().configName(),
+                    variant == null ? null : variant.name());
         } finally {
             events.shutdownNow();
             events.awaitTermination(5, TimeUnit.SECONDS);
@@ -147,9 +155,11 @@ public final class ScenarioRunner {
 
     /**
      * The proxy's configuration as YAML text, parsed by the real {@link ConfigLoader}: loopback, one location with
-     * every origin (weight and max_connections from the scenario), the algorithm, then the scenario's own proxy keys.
+     * every origin (weight and max_connections from the scenario), the algorithm, then the scenario's own proxy keys,
+     * then the variant's (null for none).
      */
-    static FulcrumConfig proxyConfig(ScenarioSpec spec, String algorithm, Map<String, DemoOrigin> origins)
+    static FulcrumConfig proxyConfig(ScenarioSpec spec, String algorithm, ScenarioSpec.VariantSpec variant,
+                                     Map<String, DemoOrigin> origins)
             throws ConfigException, JsonProcessingException {
         final Map<String, Object> root = new LinkedHashMap<>();
         root.put("bind", HOST);
@@ -172,6 +182,9 @@ public final class ScenarioRunner {
         }
         root.put("backends", backends);
         root.putAll(spec.proxy());
+        if (variant != null) {
+            root.putAll(variant.proxy());
+        }
         final String yaml = new ObjectMapper(new YAMLFactory()).writeValueAsString(root);
         return ConfigLoader.parse(yaml, "scenario " + spec.name() + " proxy");
     }

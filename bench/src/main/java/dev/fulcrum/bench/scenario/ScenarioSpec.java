@@ -14,12 +14,26 @@ import java.util.Map;
  */
 public record ScenarioSpec(String name, String description, Long seed, List<OriginSpec> origins,
                            List<EventSpec> events, Map<String, Object> proxy, LoadSpec load,
-                           List<String> algorithms) {
+                           List<String> algorithms, List<VariantSpec> variants) {
     public ScenarioSpec {
         events = events == null ? List.of() : List.copyOf(events);
+        variants = variants == null ? List.of() : List.copyOf(variants);
         proxy = proxy == null ? Map.of() : Map.copyOf(proxy);
         seed = seed == null ? 1L : seed;
         description = description == null ? "" : description;
+    }
+
+    /**
+     * One proxy setting to compare: with variants, every algorithm runs once per variant, its proxy keys merged over
+     * the scenario's own {@code proxy} keys (for example outlier detection off and on).
+     *
+     * @param name   shown next to the algorithm in the report
+     * @param proxy  Fulcrum config keys added last; empty for the scenario's proxy keys alone
+     */
+    public record VariantSpec(String name, Map<String, Object> proxy) {
+        public VariantSpec {
+            proxy = proxy == null ? Map.of() : Map.copyOf(proxy);
+        }
     }
 
     /**

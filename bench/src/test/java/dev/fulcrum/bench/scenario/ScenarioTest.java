@@ -97,6 +97,45 @@ class ScenarioTest {
     }
 
     @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void variantsRunEachAlgorithmOncePerVariantWithTheirProxyKeys(@TempDir Path out) throws Exception {
+        final Path file = Paths.get(ScenarioTest.class.getResource("/scenarios/tiny-variants.yaml").toURI());
+        final CommandLine cli = FulcrumMain.commandLine();
+        final StringWriter stderr = new StringWriter();
+        cli.setErr(new PrintWriter(stderr, true));
+
+        assertEquals(0, cli.execute("scenario", file.toString(), "--out", out.toString()), stderr.toString());
+
+        final List<AlgorithmRun> runs = ((ScenarioCommand) cli.getSubcommands().get("scenario").getCommand()).runs();
+        assertEquals(List.of("round-robin (outlier off)", "round-robin (outlier on)"),
+                runs.stream().map(AlgorithmRun::label).toList());
+        // Off: round robin sends every other request to the origin that always fails. On: three 5xx in a row eject it.
+        final long off = runs.get(0).load().counts().get("5xx");
+        final long on = runs.get(1).load().counts().get("5xx");
+        assertTrue(off > 50 && on < off / 10, "5xx off " + off + ", on " + on);
+        final String readme = Files.readString(out.resolve("README.md"));
+        assertTrue(readme.contains("## Variants side by side") && readme.contains("| p99 outlier off | p99 outlier on |")
+                && readme.contains("| round-robin | "), readme);
+    }
+
+    @Test
+    void outlierVariantsKeepTheirBaseScenario() throws Exception {
+        for (String base : List.of("one-slow-of-ten", "flapping")) {
+            final ScenarioSpec plain = ScenarioLoader.load(shippedDir().resolve(base + ".yaml").toString());
+            final ScenarioSpec variants = ScenarioLoader.load(shippedDir().resolve(base + "-outlier.yaml").toString());
+            assertEquals(plain.origins(), variants.origins(), base);
+            assertEquals(plain.events(), variants.events(), base);
+            assertEquals(plain.load(), variants.load(), base);
+            assertEquals(plain.algorithms(), variants.algorithms(), base);
+            assertEquals(plain.seed(), variants.seed(), base);
+            assertEquals(plain.proxy(), variants.proxy(), base);
+            assertEquals("outlier off", variants.variants().get(0).name());
+            assertTrue(variants.variants().get(0).proxy().isEmpty(), base);
+            assertTrue(variants.variants().get(1).proxy().containsKey("outlier_detection"), base);
+        }
+    }
+
+    @Test
     void rankingPutsHighErrorRatesLastThenOrdersByP99() {
         final AlgorithmRun fastButFailing = ReportFixtures.run("a", 1.0, 2.0, 50);
         final AlgorithmRun slow = ReportFixtures.run("b", 5.0, 30.0, 0);
