@@ -151,7 +151,11 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
     private boolean bodyBytesSent;
     private long upstreamStartNanos;
     private long requestSentNanos;
-    /** When the backend last sent response bytes, or when we last resumed reading it (see upstream_idle). */
+    /**
+     * upstream_idle: set on every response read (and when reading resumes after client backpressure); the timer
+     * tick turns it into {@link #lastUpstreamReadNanos}, so the per-chunk path reads no clock.
+     */
+    private boolean upstreamReadSinceTick;
     private long lastUpstreamReadNanos;
     private boolean responseStarted;
     private boolean responseComplete;
@@ -326,7 +330,7 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         if (ctx.channel().isWritable() && upstream != null && responseStarted && !responseComplete) {
-            lastUpstreamReadNanos = System.nanoTime(); // the backend's silence counts from now, not from the pause
+            upstreamReadSinceTick = true; // the backend's silence counts from now, not from the pause
             upstream.channel().read();
         }
         ctx.fireChannelWritabilityChanged();
@@ -590,10 +594,7 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
 
     /** A try got no response headers within the per-try timeout: retry an idempotent, replayable request. */
     private void onPerTryTimeout() {
-        if (backend != null) {
-            backend.recordFailure();
-        }
-        settleBreaker(-1);
+        chargeFailure();
         final BackendState timedOut = backend;
         if (!bodyBytesSent && isIdempotent(request.method()) && tries <= retries) {
             abandonUpstream();
@@ -739,10 +740,7 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
      */
     private void onUpstreamFailed(Throwable cause, boolean connectPhase) {
         connectFailure = UpstreamFailures.connectReason(cause);
-        if (backend != null) {
-            backend.recordFailure();
-        }
-        settleBreaker(-1);
+        chargeFailure();
         releaseSlot();
         final boolean replayable = !bodyBytesSent;
         if (replayable && tries <= retries && phase == ACTIVE && claimRetry()) {
@@ -776,7 +774,7 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
             ReferenceCountUtil.release(response);
             return;
         }
-        lastUpstreamReadNanos = System.nanoTime();
+        upstreamReadSinceTick = true;
         final int code = response.status().code();
         if (code == 101 && upgradeRequested != null) {
             beginTunnel(response);
@@ -814,7 +812,7 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
             return;
         }
         final boolean last = content instanceof LastHttpContent;
-        lastUpstreamReadNanos = System.nanoTime();
+        upstreamReadSinceTick = true;
         if (upgrading) {
             // The (empty) end of the 101; the tunnel starts once this read is done.
             content.release();
@@ -948,13 +946,7 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
         if (!responseStarted) {
             onUpstreamFailed(cause, false);
         } else {
-            // Part of the response is already with the client: it can only learn of the failure by the close.
-            if (backend != null) {
-                backend.recordFailure();
-            }
-            settleBreaker(-1);
-            releaseSlot();
-            closeClient();
+            abortStartedResponse();
         }
     }
 
@@ -1185,6 +1177,10 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
     @Override
     public void run() {
         final long now = System.nanoTime();
+        if (upstreamReadSinceTick) {
+            upstreamReadSinceTick = false;
+            lastUpstreamReadNanos = now;
+        }
         if (phase == IDLE) {
             if (headBytesSeen) {
                 if (now - headStartNanos >= context.requestHeaderTimeoutNanos()) {
@@ -1207,21 +1203,13 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
             onPerTryTimeout();
         } else if (phase == ACTIVE && responseStarted && !responseComplete && upstream != null
                 && ctx.channel().isWritable() && now - lastUpstreamReadNanos >= context.upstreamIdleTimeoutNanos()) {
-            // The body stopped coming while we were reading it: the client can only learn of it by the close.
-            if (backend != null) {
-                backend.recordFailure();
-            }
-            settleBreaker(-1);
             LOG.info("request {} {} {}: {} sent no response bytes for {} ms, closing", requestId(), request.method(),
                     request.uri(), backend == null ? "?" : backend.address(),
                     TimeUnit.NANOSECONDS.toMillis(context.upstreamIdleTimeoutNanos()));
-            closeClient();
+            abortStartedResponse();
         } else if (phase == ACTIVE && headSent && requestComplete && !responseStarted
                 && now - requestSentNanos >= context.responseTimeoutNanos()) {
-            if (backend != null) {
-                backend.recordFailure();
-            }
-            settleBreaker(-1);
+            chargeFailure();
             LOG.info("request {} {} {}: no response from {} within {} ms", requestId(), request.method(),
                     request.uri(), backend == null ? "?" : backend.address(),
                     TimeUnit.NANOSECONDS.toMillis(context.responseTimeoutNanos()));
@@ -1279,6 +1267,20 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
         while ((bytes = tunnelBytes.poll()) != null) {
             bytes.release();
         }
+    }
+
+    /** An upstream try failed: charged to the backend (health, outlier detection) and its circuit breaker. */
+    private void chargeFailure() {
+        if (backend != null) {
+            backend.recordFailure();
+        }
+        settleBreaker(-1);
+    }
+
+    /** Part of the response is already with the client: it can only learn of the upstream failure by the close. */
+    private void abortStartedResponse() {
+        chargeFailure();
+        closeClient();
     }
 
     private void closeClient() {
