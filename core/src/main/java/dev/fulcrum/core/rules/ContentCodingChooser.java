@@ -10,8 +10,8 @@ package dev.fulcrum.core.rules;
  */
 public final class ContentCodingChooser {
     /** The codings Fulcrum can produce, in the order preferred on equal q-values. */
-    public static final String[] CODINGS = {"br", "zstd", "gzip", "deflate"};
-    /** Bit for {@link #CODINGS}[i] in an offered mask. */
+    private static final String[] CODINGS = {"br", "zstd", "gzip", "deflate"};
+    /** Bits of an offered mask, one per coding. */
     public static final int BR = 1;
     public static final int ZSTD = 1 << 1;
     public static final int GZIP = 1 << 2;

@@ -35,23 +35,26 @@ public final class LocationRedirect {
         if (config.redirect() == null) {
             return null;
         }
-        final LocationRedirect redirect = of(config.redirect(), config.redirectStatus(), config.redirectKeepQuery());
-        return config.redirectExact()
-                ? new LocationRedirect(redirect.target, redirect.status, redirect.keepQuery, config.path())
-                : redirect;
+        return of(config.redirect(), config.redirectStatus(), config.redirectKeepQuery(),
+                config.redirectExact() ? config.path() : null);
     }
 
     /**
      * @throws IllegalArgumentException when the target is neither a path starting with '/' nor an http(s) URL
      */
     public static LocationRedirect of(String target, int status, boolean keepQuery) {
+        return of(target, status, keepQuery, null);
+    }
+
+    /** As above; with {@code exactPath}, only a request for that path is redirected. */
+    private static LocationRedirect of(String target, int status, boolean keepQuery, String exactPath) {
         if (!LocationConfig.isRedirectStatus(status)) {
             throw new IllegalArgumentException("redirect status must be 301, 302, 303, 307 or 308: " + status);
         }
         if (!target.startsWith("/") && !isAbsolute(target)) {
             throw new IllegalArgumentException("redirect target must start with '/' or be an http(s) URL: " + target);
         }
-        return new LocationRedirect(target, status, keepQuery, null);
+        return new LocationRedirect(target, status, keepQuery, exactPath);
     }
 
     static boolean isAbsolute(String target) {

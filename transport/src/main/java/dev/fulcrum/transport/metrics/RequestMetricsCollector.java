@@ -52,29 +52,22 @@ final class RequestMetricsCollector implements MultiCollector {
             final Labels labels = Labels.of("service", m.service(), "location", m.location(), "backend", m.backend());
             if (RequestMetrics.NO_BACKEND.equals(m.backend()) && !m.location().isEmpty()) {
                 final Labels locationLabels = Labels.of("service", m.service(), "location", m.location());
-                rateLimited.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(locationLabels)
-                        .value(m.rateLimited()).build());
-                budgetExhausted.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(locationLabels)
-                        .value(m.retryBudgetExhausted()).build());
+                rateLimited.dataPoint(counter(locationLabels, m.rateLimited()));
+                budgetExhausted.dataPoint(counter(locationLabels, m.retryBudgetExhausted()));
             }
             for (int cls = 1; cls <= RequestMetrics.CLASSES; cls++) {
                 final long n = m.responses(cls);
                 if (n > 0) {
-                    requests.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder()
-                            .labels(labels.merge(Labels.of("code", CLASS_LABELS[cls - 1]))).value(n).build());
+                    requests.dataPoint(counter(labels.merge(Labels.of("code", CLASS_LABELS[cls - 1])), n));
                 }
             }
             if (RequestMetrics.NO_BACKEND.equals(m.backend())) {
                 continue;
             }
-            retries.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(labels).value(m.retries())
-                    .build());
-            circuitRejected.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(labels)
-                    .value(m.circuitRejected()).build());
-            ejections.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(labels)
-                    .value(m.ejections()).build());
-            ejected.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().labels(labels)
-                    .value(m.ejectedNow()).build());
+            retries.dataPoint(counter(labels, m.retries()));
+            circuitRejected.dataPoint(counter(labels, m.circuitRejected()));
+            ejections.dataPoint(counter(labels, m.ejections()));
+            ejected.dataPoint(gauge(labels, m.ejectedNow()));
             latency.dataPoint(HistogramSnapshot.HistogramDataPointSnapshot.builder().labels(labels)
                     .classicHistogramBuckets(ClassicHistogramBuckets.of(RequestMetrics.BUCKET_BOUNDS_SECONDS,
                             m.bucketCounts()))
@@ -101,20 +94,14 @@ final class RequestMetricsCollector implements MultiCollector {
                     final BackendState state = snapshot.state(i);
                     final Labels labels = Labels.of("service", location.serviceName(), "location", location.path(),
                             "backend", state.address().url());
-                    inFlight.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().labels(labels)
-                            .value(state.inFlightOpaque()).build());
-                    up.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().labels(labels)
-                            .value(state.isAliveOpaque() && snapshot.weight(i) > 0 ? 1 : 0).build());
-                    ewma.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().labels(labels)
-                            .value(state.latencyEwmaNanosOpaque() / 1e9).build());
-                    failures.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(labels)
-                            .value(state.failuresOpaque()).build());
+                    inFlight.dataPoint(gauge(labels, state.inFlightOpaque()));
+                    up.dataPoint(gauge(labels, state.isAliveOpaque() && snapshot.weight(i) > 0 ? 1 : 0));
+                    ewma.dataPoint(gauge(labels, state.latencyEwmaNanosOpaque() / 1e9));
+                    failures.dataPoint(counter(labels, state.failuresOpaque()));
                     final CircuitBreaker breaker = breakers.get(state);
                     if (breaker != null) {
-                        circuitState.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().labels(labels)
-                                .value(breaker.state()).build());
-                        circuitOpened.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(labels)
-                                .value(breaker.tripsOpaque()).build());
+                        circuitState.dataPoint(gauge(labels, breaker.state()));
+                        circuitOpened.dataPoint(counter(labels, breaker.tripsOpaque()));
                     }
                 }
             }
@@ -122,5 +109,13 @@ final class RequestMetricsCollector implements MultiCollector {
         return MetricSnapshots.of(requests.build(), retries.build(), latency.build(), inFlight.build(), up.build(),
                 ewma.build(), failures.build(), rateLimited.build(), budgetExhausted.build(), circuitRejected.build(),
                 ejections.build(), ejected.build(), circuitState.build(), circuitOpened.build());
+    }
+
+    private static CounterSnapshot.CounterDataPointSnapshot counter(Labels labels, double value) {
+        return CounterSnapshot.CounterDataPointSnapshot.builder().labels(labels).value(value).build();
+    }
+
+    private static GaugeSnapshot.GaugeDataPointSnapshot gauge(Labels labels, double value) {
+        return GaugeSnapshot.GaugeDataPointSnapshot.builder().labels(labels).value(value).build();
     }
 }

@@ -209,6 +209,14 @@ public final class TestOrigin implements AutoCloseable {
             }
         }
 
+        /** A 200 announcing {@code size} bytes followed by only half of them. */
+        private io.netty.channel.ChannelFuture writeHalfABody(ChannelHandlerContext ctx, int size) {
+            final HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+            head.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, size);
+            ctx.write(head);
+            return ctx.writeAndFlush(new DefaultHttpContent(io.netty.buffer.Unpooled.wrappedBuffer(new byte[size / 2])));
+        }
+
         private void respond(ChannelHandlerContext ctx, HttpRequest req) {
             final QueryStringDecoder query = new QueryStringDecoder(req.uri());
             final String path = query.path();
@@ -239,18 +247,10 @@ public final class TestOrigin implements AutoCloseable {
                 ctx.close();
             } else if (path.startsWith("/halt/")) {
                 // Announces N bytes, sends half, then goes silent with the connection open.
-                final int size = Integer.parseInt(path.substring("/halt/".length()));
-                final HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
-                head.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, size);
-                ctx.write(head);
-                ctx.writeAndFlush(new DefaultHttpContent(io.netty.buffer.Unpooled.wrappedBuffer(new byte[size / 2])));
+                writeHalfABody(ctx, Integer.parseInt(path.substring("/halt/".length())));
             } else if (path.startsWith("/truncate/")) {
                 // Announces N bytes, sends half, then resets the connection: a backend dying in a body.
-                final int size = Integer.parseInt(path.substring("/truncate/".length()));
-                final HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
-                head.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, size);
-                ctx.write(head);
-                ctx.writeAndFlush(new DefaultHttpContent(io.netty.buffer.Unpooled.wrappedBuffer(new byte[size / 2])))
+                writeHalfABody(ctx, Integer.parseInt(path.substring("/truncate/".length())))
                         .addListener(f -> {
                             ctx.channel().config().setOption(ChannelOption.SO_LINGER, 0);
                             ctx.close();
