@@ -9,6 +9,7 @@ import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.handler.flush.FlushConsolidationHandler;
 
 /**
  * Assembles an HTTP/2 client connection: the frame codec and one child channel per stream, each with the HTTP/2 to
@@ -22,6 +23,9 @@ import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 public final class Http2Pipeline {
     public static final String FRAME_CODEC = "h2-frame-codec";
     public static final String MULTIPLEX = "h2-multiplex";
+    public static final String FLUSH_CONSOLIDATION = "h2-flush-consolidation";
+    /** Stream flushes folded into one connection flush at most (then it flushes anyway, to bound buffering). */
+    private static final int MAX_FOLDED_FLUSHES = 256;
     /** Streams one client may have open at once (RFC 9113 recommends no fewer than 100). */
     public static final int MAX_CONCURRENT_STREAMS = 1024;
 
@@ -34,6 +38,10 @@ public final class Http2Pipeline {
                 .maxHeaderListSize(limits.maxHeaderBytes());
         pipeline.addLast(FRAME_CODEC, Http2FrameCodecBuilder.forServer().initialSettings(settings)
                 .validateHeaders(true).build());
+        // Each stream flushes its response when its backend's read ends, and responses of a connection's streams
+        // come from as many backend connections: unconsolidated, that is one flow-control pass, one TLS record and
+        // one send per response. Between the codec and the streams, the flushes of one event-loop turn become one.
+        pipeline.addLast(FLUSH_CONSOLIDATION, new FlushConsolidationHandler(MAX_FOLDED_FLUSHES, true));
         pipeline.addLast(MULTIPLEX, new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
             @Override
             protected void initChannel(Http2StreamChannel ch) {
