@@ -2,19 +2,16 @@ package dev.fulcrum.transport.proxy;
 
 import dev.fulcrum.core.config.LimitsConfig;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2Settings;
-import io.netty.handler.codec.http2.Http2StreamChannel;
-import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.netty.handler.flush.FlushConsolidationHandler;
 
 /**
  * Assembles an HTTP/2 client connection: the frame codec and one child channel per stream, each with the HTTP/2 to
- * HTTP/1.1 object codec and its own {@link ProxyExchangeHandler}, so every stream is relayed to an HTTP/1.1 backend
- * exactly like an HTTP/1.1 exchange.
+ * HTTP/1.1 object codec and its own {@link ProxyExchangeHandler} (built by {@link Http2StreamInitializer}), so every
+ * stream is relayed to an HTTP/1.1 backend exactly like an HTTP/1.1 exchange.
  *
  * <p>Stateless. The connection reads continuously (frames of many streams share it); each stream channel runs with
  * auto-read off, so a stream whose backend is slow stops consuming and its HTTP/2 flow-control window closes, while
@@ -42,14 +39,7 @@ public final class Http2Pipeline {
         // come from as many backend connections: unconsolidated, that is one flow-control pass, one TLS record and
         // one send per response. Between the codec and the streams, the flushes of one event-loop turn become one.
         pipeline.addLast(FLUSH_CONSOLIDATION, new FlushConsolidationHandler(MAX_FOLDED_FLUSHES, true));
-        pipeline.addLast(MULTIPLEX, new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
-            @Override
-            protected void initChannel(Http2StreamChannel ch) {
-                ch.config().setAutoRead(false);
-                ch.pipeline().addLast(new Http2StreamFrameToHttpObjectCodec(true), new Http2RequestAdapter(),
-                        new ProxyExchangeHandler(context));
-            }
-        }));
+        pipeline.addLast(MULTIPLEX, new Http2MultiplexHandler(new Http2StreamInitializer(context)));
         final Channel channel = pipeline.channel();
         channel.config().setAutoRead(true);
         channel.read();
