@@ -5,7 +5,9 @@
 # Layout (2-core box): CPU $CPU_CLIENT: h2load and the origin (nginx, 1 worker, `return 200` of a fixed body)
 #                      CPU $CPU_PROXY : the proxy under test (1 worker / 1 io thread), TLS terminated there
 # Every proxy forwards to the same origin over plain HTTP/1.1 keep-alive, and serves the same self-signed ECDSA
-# P-256 certificate (made here with openssl) with TLS 1.2/1.3 and ALPN h2,http/1.1.
+# P-256 certificate (made here with openssl) with TLS 1.2/1.3 and ALPN h2,http/1.1. Each keeps enough idle upstream
+# connections for the streams in flight (Fulcrum's default max_idle 1024, nginx `keepalive 1024`, HAProxy
+# `http-reuse always`): with fewer, a proxy closes connections after their response and reconnects for later ones.
 #
 # Measurements, per repetition and target (targets rotated each repetition):
 #   handshake: $HS_CONNS new TLS connections (h2load -c N -n N: one client per connection, one HTTP/1.1 GET each,
@@ -91,7 +93,7 @@ worker_processes 1; daemon off; pid $WORK/nginx/nginx.pid; error_log $WORK/nginx
 events { worker_connections 8192; }
 http {
   access_log off; keepalive_requests 1000000; http2_max_concurrent_streams 1024;
-  upstream origin { server 127.0.0.1:$ORIGIN_PORT; keepalive 64; }
+  upstream origin { server 127.0.0.1:$ORIGIN_PORT; keepalive 1024; }
   server {
     listen 127.0.0.1:$NGINX_PORT ssl http2 backlog=4096;
     ssl_certificate $WORK/cert.pem; ssl_certificate_key $WORK/key.pem;

@@ -10,8 +10,13 @@ package dev.fulcrum.core.config;
  */
 public record ConnectionPoolConfig(int maxIdlePerBackend, long idleTimeoutMillis) {
 
-    /** Absorbs a burst of 64 concurrent requests per loop without new handshakes; idle sockets cost little. */
-    public static final int DEFAULT_MAX_IDLE_PER_BACKEND = 64;
+    /**
+     * As many as one HTTP/2 client may have streams open (1024), so a loop serving that many concurrent requests
+     * keeps its connections instead of closing those above the cap after each response and reconnecting for the
+     * next request (with 256 streams in flight and a cap of 64, one request in four opened a connection). Only
+     * connections that were in use at once can be idle, and idle_timeout closes the surplus after a burst.
+     */
+    public static final int DEFAULT_MAX_IDLE_PER_BACKEND = 1024;
     /**
      * Below nginx's 75 s keepalive_timeout, so the proxy usually closes first and rarely reuses a socket the
      * backend is closing. Backends with shorter keep-alive (Node.js: 5 s) need a lower value.

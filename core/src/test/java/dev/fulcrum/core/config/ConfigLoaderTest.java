@@ -257,7 +257,7 @@ class ConfigLoaderTest {
         assertEquals(new LimitsConfig(16_384, 8_192, Long.MAX_VALUE, 100), config.limits());
         assertTrue(config.limits().isBodyUnlimited());
         assertEquals(new ProxyHeadersConfig(true, true, true, true, "fulcrum", true, true), config.proxyHeaders());
-        assertEquals(new ConnectionPoolConfig(64, 60_000), config.connectionPool());
+        assertEquals(new ConnectionPoolConfig(1024, 60_000), config.connectionPool());
         assertTrue(config.warnings().isEmpty());
     }
 

@@ -1,5 +1,6 @@
 package dev.fulcrum.transport.proxy;
 
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.DefaultHttpRequest;
@@ -16,9 +17,10 @@ import io.netty.handler.codec.http2.HttpConversionUtil;
  * {@link ProxyExchangeHandler} and the HTTP/1.1 backend expect: a head followed by body parts, a body without a
  * Content-Length framed as chunked, and none of Netty's {@code x-http2-*} bookkeeping headers.
  *
- * <p>One per stream channel. Ownership: a full request's content moves, unreleased, into the
- * {@link DefaultLastHttpContent} fired after the head.
+ * <p>Stateless and sharable: one instance serves every stream. Ownership: a full request's content moves, unreleased,
+ * into the {@link DefaultLastHttpContent} fired after the head.
  */
+@ChannelHandler.Sharable
 final class Http2RequestAdapter extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
