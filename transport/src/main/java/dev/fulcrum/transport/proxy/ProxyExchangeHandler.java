@@ -126,6 +126,8 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
     // The exchange in progress; reset by beginExchange.
     private HttpRequest request;
     private Location location;
+    /** The rules of the service the request named (null when none): also shape the responses Fulcrum generates. */
+    private ServiceRules serviceRules;
     private String requestOrigin;
     /** The Upgrade header the client sent (with Connection: upgrade), or null. */
     private String upgradeRequested;
@@ -355,6 +357,7 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
         clientUri = req.uri();
         responseBytes = 0;
         location = null;
+        serviceRules = null;
         requestOrigin = null;
         upgradeRequested = null;
         upgrading = false;
@@ -403,11 +406,13 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
         final VirtualHosts hosts = context.routing().forPort(localPort);
         location = hosts == null ? null : hosts.route(host, req.uri());
         refreshResilience();
+        facts.begin(host, req.uri(), req.method().name());
         if (location == null) {
+            serviceRules = hosts == null ? null : hosts.serviceRules(host);
             respondError(HttpResponseStatus.NOT_FOUND, "no matching service or location", hasBody(req));
             return;
         }
-        facts.begin(host, req.uri(), req.method().name());
+        serviceRules = location.rules();
         if ((location.rules() != ServiceRules.NONE || location.redirectRule() != null) && answerByRule(req, host)) {
             return;
         }
@@ -992,6 +997,7 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
         busy = false;
         request = null;
         location = null;
+        serviceRules = null;
         requestOrigin = null;
         facts.clear();
         backend = null;
@@ -1103,6 +1109,10 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
     }
 
     private void sendGenerated(HttpResponse response, boolean close) {
+        final ServiceRules rules = serviceRules;
+        if (rules != null) {
+            ExchangeRules.applyGenerated(rules, response, secure, facts, requestOrigin);
+        }
         recordExchange(backend, response.status().code(), false);
         responseStarted = true;
         responseComplete = true;
