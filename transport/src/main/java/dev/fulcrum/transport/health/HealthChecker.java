@@ -47,8 +47,8 @@ import java.util.concurrent.TimeoutException;
  * never probed twice at once). The queue holds at most one entry per probe (one per checked backend, plus probes a
  * reload retired whose last run is still out); it grows with them, up to {@value #MAX_QUEUED} entries.
  *
- * <p>Reloads ({@link #reconcile}) rebuild the pools' health and the targets on the control thread from the new
- * routing table: a backend that stays keeps its probe, its verdict and its outlier state; new backends are checked
+ * <p>Reloads and the admin API's backend changes ({@link #reconcile}) rebuild the pools' health and the targets on
+ * the control thread from the pools' current members: a backend that stays keeps its probe, its verdict and its outlier state; new backends are checked
  * at once (and, when checked before traffic, are out of rotation before the table is published); removed backends'
  * probes stop.
  */
@@ -145,7 +145,7 @@ public final class HealthChecker implements AutoCloseable, PoolHealth.Events {
                 for (Target target : fresh) {
                     launch(target);
                 }
-                LOG.info("health: reloaded, {} pools managed, {} backends actively checked ({} new)", pools.size(),
+                LOG.info("health: rebuilt, {} pools managed, {} backends actively checked ({} new)", pools.size(),
                         targets.size(), fresh.size());
             });
         } catch (RejectedExecutionException closed) {
