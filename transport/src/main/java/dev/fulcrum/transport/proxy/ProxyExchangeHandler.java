@@ -409,6 +409,9 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
         facts.begin(host, req.uri(), req.method().name());
         if (location == null) {
             serviceRules = hosts == null ? null : hosts.serviceRules(host);
+            if (serviceRules != null && serviceRules.cors() != null) {
+                requestOrigin = req.headers().get(HttpHeaderNames.ORIGIN);
+            }
             respondError(HttpResponseStatus.NOT_FOUND, "no matching service or location", hasBody(req));
             return;
         }
@@ -1081,6 +1084,11 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
      */
     private boolean answerByRule(HttpRequest req, String host) {
         final ServiceRules rules = location.rules();
+        if (rules.cors() != null) {
+            // Read first: the redirects and errors answered here carry the CORS headers too (a CORS fetch checks a
+            // redirect's Access-Control-Allow-Origin before following it).
+            requestOrigin = req.headers().get(HttpHeaderNames.ORIGIN);
+        }
         final HttpsRedirect https = rules.httpsRedirect();
         if (https != null) {
             final String target = https.location(host, req.uri());
@@ -1096,14 +1104,11 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
             respondRedirect(redirect.status(), redirect.location(secure, host, req.uri()), hasBody(req));
             return true;
         }
-        if (rules.cors() != null) {
-            if (ExchangeRules.isPreflight(req)) {
-                final boolean close = hasBody(req) || !keepAlive || context.isDraining();
-                sendGenerated(ExchangeRules.preflight(rules.cors(), req, close, context.proxyHeaders().proxyByLabel()),
-                        close);
-                return true;
-            }
-            requestOrigin = req.headers().get(HttpHeaderNames.ORIGIN);
+        if (rules.cors() != null && ExchangeRules.isPreflight(req)) {
+            final boolean close = hasBody(req) || !keepAlive || context.isDraining();
+            sendGenerated(ExchangeRules.preflight(rules.cors(), req, close, context.proxyHeaders().proxyByLabel()),
+                    close);
+            return true;
         }
         return false;
     }

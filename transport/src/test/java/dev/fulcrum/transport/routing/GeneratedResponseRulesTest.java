@@ -101,10 +101,11 @@ class GeneratedResponseRulesTest {
             assertEquals("o GET /ok", r.body, "the location prefix is stripped");
             assertServiceHeaders(r, "GET /api/ok");
 
-            raw.send("GET /nowhere?q=1 HTTP/1.1\r\nHost: a.test\r\n\r\n");
+            raw.send("GET /nowhere?q=1 HTTP/1.1\r\nHost: a.test\r\nOrigin: https://app.example\r\n\r\n");
             r = raw.readResponse(false);
             assertEquals(404, r.status, "the host's service, none of its locations");
             assertServiceHeaders(r, "GET /nowhere?q=1");
+            assertEquals("https://app.example", r.header("access-control-allow-origin"));
             assertEquals("application/json", r.header("content-type"));
             assertEquals(Integer.toString(r.body.length()), r.header("content-length"), "framing untouched");
 
@@ -121,11 +122,19 @@ class GeneratedResponseRulesTest {
             assertEquals(503, r.status);
             assertServiceHeaders(r, "GET /dead/x");
 
-            raw.send("GET /go?k=v HTTP/1.1\r\nHost: a.test\r\n\r\n");
+            raw.send("GET /go?k=v HTTP/1.1\r\nHost: a.test\r\nOrigin: https://app.example\r\n\r\n");
             r = raw.readResponse(false);
             assertEquals(301, r.status);
             assertEquals("http://a.test/went", r.header("location"));
             assertServiceHeaders(r, "GET /go?k=v");
+            assertEquals("https://app.example", r.header("access-control-allow-origin"),
+                    "a CORS fetch checks a redirect's Access-Control-Allow-Origin before following it");
+
+            raw.send("GET /go HTTP/1.1\r\nHost: a.test\r\nOrigin: https://evil.example\r\n\r\n");
+            r = raw.readResponse(false);
+            assertEquals(301, r.status);
+            assertNull(r.header("access-control-allow-origin"), "an origin not allowed is never echoed");
+            assertEquals("Origin", r.header("vary"));
 
             raw.send("OPTIONS /api/x HTTP/1.1\r\nHost: a.test\r\nOrigin: https://app.example\r\n"
                     + "Access-Control-Request-Method: PUT\r\n\r\n");
