@@ -15,8 +15,10 @@ import java.util.Objects;
  * @param weight         relative weight; 0 drains the backend (listed, no new requests)
  * @param maxConnections cap on concurrent in-flight requests to this backend (terraster's max_connections)
  * @param tls            how to speak TLS to an https backend ({@link BackendTlsConfig#DEFAULT} unless configured)
+ * @param protocol       HTTP/1.1, HTTP/2 (h2 over TLS, h2c in cleartext) or the backend's ALPN choice (auto)
  */
-public record BackendConfig(BackendAddress address, int weight, int maxConnections, BackendTlsConfig tls) {
+public record BackendConfig(BackendAddress address, int weight, int maxConnections, BackendTlsConfig tls,
+                            BackendProtocol protocol) {
 
     /** terraster's unset weight was 0; Fulcrum reads an absent weight as an equal share. */
     public static final int DEFAULT_WEIGHT = 1;
@@ -26,6 +28,7 @@ public record BackendConfig(BackendAddress address, int weight, int maxConnectio
     public BackendConfig {
         Objects.requireNonNull(address, "address");
         Objects.requireNonNull(tls, "tls");
+        Objects.requireNonNull(protocol, "protocol");
         if (weight < 0) {
             throw new IllegalArgumentException("weight must not be negative: " + weight);
         }
@@ -37,6 +40,11 @@ public record BackendConfig(BackendAddress address, int weight, int maxConnectio
     /** A backend with the default TLS settings (verify against the system trust store, SNI from the URL). */
     public BackendConfig(BackendAddress address, int weight, int maxConnections) {
         this(address, weight, maxConnections, BackendTlsConfig.DEFAULT);
+    }
+
+    /** A backend speaking the default protocol for its scheme ({@link BackendProtocol#defaultFor}). */
+    public BackendConfig(BackendAddress address, int weight, int maxConnections, BackendTlsConfig tls) {
+        this(address, weight, maxConnections, tls, BackendProtocol.defaultFor(address));
     }
 
     /**

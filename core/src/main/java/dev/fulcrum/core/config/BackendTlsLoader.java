@@ -8,7 +8,8 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 /**
- * Reads a backend's TLS keys ({@code skip_tls_verify}, {@code sni}, {@code ca_file}) into a {@link BackendTlsConfig}.
+ * Reads a backend's connection keys: TLS ({@code skip_tls_verify}, {@code sni}, {@code ca_file}) into a
+ * {@link BackendTlsConfig}, and {@code protocol}.
  *
  * <p>Stateless; for the loading thread.
  */
@@ -32,6 +33,35 @@ final class BackendTlsLoader {
             f.warn("ca_file", "ignored: skip_tls_verify turns certificate verification off");
         }
         return new BackendTlsConfig(skipVerify, sni, skipVerify ? null : caFile);
+    }
+
+    /**
+     * {@code protocol}: http/1.1, auto (https only: the backend chooses h2 or http/1.1 by ALPN), h2 (https only) or
+     * h2c (http only). Without it, terraster's {@code http2} decides: false means http/1.1, true or unset means the
+     * default for the scheme (auto for https, http/1.1 for http: terraster never spoke h2c).
+     */
+    static BackendProtocol protocol(Fields f, BackendAddress address) throws ConfigException {
+        final String configured = f.string("protocol", null);
+        if (configured == null) {
+            return f.bool("http2", true) ? BackendProtocol.defaultFor(address) : BackendProtocol.HTTP1;
+        }
+        if (f.has("http2")) {
+            f.warn("http2", "ignored: protocol is set");
+        }
+        final String name = configured.trim().toLowerCase(Locale.ROOT);
+        for (BackendProtocol protocol : BackendProtocol.values()) {
+            if (protocol.configName().equals(name)) {
+                if ((protocol == BackendProtocol.H2 || protocol == BackendProtocol.AUTO) && !address.secure()) {
+                    throw f.error("protocol", protocol.configName()
+                            + " needs an https:// backend (use h2c for cleartext HTTP/2)");
+                }
+                if (protocol == BackendProtocol.H2C && address.secure()) {
+                    throw f.error("protocol", "h2c is cleartext HTTP/2: it needs an http:// backend (use h2 for TLS)");
+                }
+                return protocol;
+            }
+        }
+        throw f.invalid(f.entry("protocol"), "one of http/1.1, auto, h2, h2c");
     }
 
     private static String sni(Fields f) throws ConfigException {

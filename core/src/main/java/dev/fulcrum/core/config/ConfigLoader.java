@@ -53,8 +53,8 @@ public final class ConfigLoader {
     private static final Set<String> LOCATION_KEYS = Set.of("path", "rewrite", "redirect", "lb_policy", "backends",
             "redirect_status", "redirect_keep_query", "redirect_match", LbOptionsLoader.KEY);
     private static final Set<String> BACKEND_KEYS = Set.of("url", "weight", "max_connections",
-            HealthCheckParser.KEY, "skip_tls_verify", "sni", "ca_file");
-    private static final Set<String> BACKEND_NOT_BUILT = Set.of("http2");
+            HealthCheckParser.KEY, "skip_tls_verify", "sni", "ca_file", "protocol", "http2");
+    private static final Set<String> BACKEND_NOT_BUILT = Set.of();
 
     /** Upper bound for io_threads: far above any useful count, low enough to catch a typo like 80000. */
     static final int MAX_IO_THREADS = 4096;
@@ -420,7 +420,7 @@ public final class ConfigLoader {
                     Integer.MAX_VALUE, "an integer >= 1; omit it for the default "
                             + BackendConfig.DEFAULT_MAX_CONNECTIONS);
             final BackendConfig backend = new BackendConfig(address, weight, maxConnections,
-                    BackendTlsLoader.read(f, address));
+                    BackendTlsLoader.read(f, address), BackendTlsLoader.protocol(f, address));
             final Integer firstLine = firstLineByKey.putIfAbsent(backend.key(), f.lineOf("url"));
             if (firstLine != null) {
                 throw f.error("url", "duplicate backend " + backend.key() + " in this location (first at line "

@@ -151,6 +151,43 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void readsEachBackendsProtocolWithTerrastersHttp2KeyAsTheFallback() throws ConfigException {
+        final FulcrumConfig config = ConfigLoader.parse("""
+                backends:
+                  - url: https://10.0.0.1
+                  - url: http://10.0.0.2
+                  - url: https://10.0.0.3
+                    http2: false
+                  - url: https://10.0.0.4
+                    protocol: h2
+                  - url: http://10.0.0.5
+                    protocol: H2C
+                  - url: http://10.0.0.6
+                    http2: true
+                """, "c.yaml");
+        final List<BackendConfig> backends = config.services().get(0).locations().get(0).backends();
+        assertEquals(List.of(BackendProtocol.AUTO, BackendProtocol.HTTP1, BackendProtocol.HTTP1, BackendProtocol.H2,
+                BackendProtocol.H2C, BackendProtocol.HTTP1), backends.stream().map(BackendConfig::protocol).toList());
+        assertTrue(config.warnings().isEmpty(), config.warnings()::toString);
+
+        final ConfigException h2OnHttp = assertThrows(ConfigException.class, () -> ConfigLoader.parse(
+                "backends:\n  - url: http://b\n    protocol: h2\n", "c.yaml"));
+        assertTrue(h2OnHttp.getMessage().startsWith("c.yaml:3 backends[0].protocol: h2 needs an https:// backend"),
+                h2OnHttp.getMessage());
+        final ConfigException h2cOnHttps = assertThrows(ConfigException.class, () -> ConfigLoader.parse(
+                "backends:\n  - url: https://b\n    protocol: h2c\n", "c.yaml"));
+        assertTrue(h2cOnHttps.getMessage().startsWith("c.yaml:3 backends[0].protocol: h2c is cleartext"),
+                h2cOnHttps.getMessage());
+        final ConfigException unknown = assertThrows(ConfigException.class, () -> ConfigLoader.parse(
+                "backends:\n  - url: https://b\n    protocol: spdy\n", "c.yaml"));
+        assertTrue(unknown.getMessage().startsWith("c.yaml:3 backends[0].protocol: "), unknown.getMessage());
+        assertTrue(unknown.getMessage().contains("http/1.1, auto, h2, h2c"), unknown.getMessage());
+        final FulcrumConfig both = ConfigLoader.parse(
+                "backends:\n  - url: https://b\n    protocol: http/1.1\n    http2: true\n", "c.yaml");
+        assertEquals(List.of("c.yaml:4 backends[0].http2: ignored: protocol is set"), both.warnings());
+    }
+
+    @Test
     void warnsForEveryNotBuiltServiceAndBackendKey() throws ConfigException {
         final String yaml = """
                 tls: {enabled: false}
@@ -179,11 +216,12 @@ class ConfigLoaderTest {
         final List<String> warnings = ConfigLoader.parse(yaml, "c.yaml").warnings();
         // log_name (access log) and health_check are honoured; middleware, http_redirect, headers and service tls
         // are built; redirect_port without http_redirect warns.
-        assertEquals(10, warnings.size(), warnings::toString);
+        assertEquals(9, warnings.size(), warnings::toString);
         assertTrue(warnings.contains("c.yaml:11 services[0].redirect_port: ignored: http_redirect is not true"),
                 warnings::toString);
         assertTrue(warnings.contains("c.yaml:14 services[0].log_options: " + Fields.NOT_BUILT), warnings::toString);
         assertFalse(warnings.toString().contains("health_check"), warnings::toString);
+        assertFalse(warnings.toString().contains("http2"), "the backend http2 key is honoured: " + warnings);
     }
 
     @Test

@@ -373,7 +373,8 @@ final class AdminApi {
         final int maxConnections = integer(body, body.has("maxConnections") ? "maxConnections" : "max_connections",
                 base == null ? BackendConfig.DEFAULT_MAX_CONNECTIONS : base.maxConnections(), 1);
         return base == null ? new BackendConfig(address, weight, maxConnections)
-                : new BackendConfig(base.address(), weight, maxConnections, base.tls());
+                : new BackendConfig(base.address(), weight, maxConnections, base.tls(),
+                        base.protocol());
     }
 
     private AdminResponse drain(Map<String, String> query, JsonNode body, boolean drain) {
@@ -413,7 +414,7 @@ final class AdminApi {
             if (maxConnections > 0) {
                 final List<BackendConfig> list = new ArrayList<>();
                 for (BackendConfig b : pool.backends()) {
-                    list.add(new BackendConfig(b.address(), b.weight(), maxConnections, b.tls()));
+                    list.add(new BackendConfig(b.address(), b.weight(), maxConnections, b.tls(), b.protocol()));
                 }
                 pool.updateBackends(list);
             }

@@ -1,8 +1,10 @@
 package dev.fulcrum.transport.health;
 
 import dev.fulcrum.core.config.BackendConfig;
+import dev.fulcrum.core.config.BackendProtocol;
 import dev.fulcrum.core.config.HealthCheckConfig;
 import dev.fulcrum.transport.tls.UpstreamTls;
+import dev.fulcrum.transport.upstream.RefusePushedStreams;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -22,6 +24,13 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
+import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
@@ -34,8 +43,8 @@ import java.util.function.Consumer;
 import javax.net.ssl.SSLException;
 
 /**
- * One backend's probe: a TCP connect, or an HTTP/1.1 {@code GET path} whose status is compared with the expected
- * range. Each run opens a fresh connection (a pooled one would hide a backend that stopped accepting) and closes it.
+ * One backend's probe: a TCP connect, or a {@code GET path} (HTTP/1.1, or HTTP/2 for h2/h2c backends) whose status
+ * is compared with the expected range. Each run opens a fresh connection (a pooled one would hide a backend that stopped accepting) and closes it.
  *
  * <p>Confined to its event loop: {@link #run()} must be called there, and at most one run is in progress (the
  * checker schedules the next run only after the previous result). The result is handed to {@code onResult}, also on
@@ -52,6 +61,8 @@ final class HealthProbe implements Runnable {
     private final Consumer<HealthProbe> onResult;
     private final ChannelFutureListener connectListener = this::onConnect;
     private final Runnable timeoutTask = this::onTimeout;
+    /** Probes go as a stream on a fresh HTTP/2 connection. */
+    private final boolean http2;
 
     /** The target this probe reports for; set once by the checker before the first run. */
     HealthChecker.Target owner;
@@ -74,6 +85,9 @@ final class HealthProbe implements Runnable {
         // proxy would refuse is not healthy.
         final boolean overTls = tls != null && backend.address().secure()
                 && HealthCheckConfig.TYPE_HTTP.equals(config.type());
+        // A backend configured for HTTP/2 only (h2, h2c) is probed in HTTP/2: it may not answer HTTP/1.1 at all.
+        // An auto backend is probed in HTTP/1.1, which it speaks when not offered h2.
+        this.http2 = backend.protocol().multiplexed() && HealthCheckConfig.TYPE_HTTP.equals(config.type());
         this.bootstrap = new Bootstrap()
                 .group(loop)
                 .channel(channelClass)
@@ -83,10 +97,14 @@ final class HealthProbe implements Runnable {
                     @Override
                     protected void initChannel(SocketChannel ch) throws SSLException {
                         if (overTls) {
-                            ch.pipeline().addLast(UpstreamTls.HANDLER,
-                                    tls.newHandler(ch.alloc(), backend.address(), backend.tls()));
+                            ch.pipeline().addLast(UpstreamTls.HANDLER, tls.newHandler(ch.alloc(), backend.address(),
+                                    backend.tls(), http2 ? BackendProtocol.H2 : BackendProtocol.HTTP1));
                         }
-                        if (HealthCheckConfig.TYPE_HTTP.equals(HealthProbe.this.config.type())) {
+                        if (http2) {
+                            ch.pipeline().addLast(Http2FrameCodecBuilder.forClient().initialSettings(
+                                    Http2Settings.defaultSettings().pushEnabled(false)).build(),
+                                    new Http2MultiplexHandler(RefusePushedStreams.INSTANCE));
+                        } else if (HealthCheckConfig.TYPE_HTTP.equals(HealthProbe.this.config.type())) {
                             ch.pipeline().addLast(new HttpClientCodec(), new StatusReader(run));
                         }
                     }
@@ -145,6 +163,11 @@ final class HealthProbe implements Runnable {
             return; // an earlier run's connection, closed when that run finished
         }
         if (handshake.isSuccess()) {
+            final String chosen = probed.pipeline().get(SslHandler.class).applicationProtocol();
+            if (http2 && !ApplicationProtocolNames.HTTP_2.equals(chosen)) {
+                finish(false, "TLS handshake did not choose h2 (chose " + (chosen == null ? "nothing" : chosen) + ")");
+                return;
+            }
             sendRequest(probed);
         } else {
             finish(false, "TLS handshake failed: " + handshake.cause());
@@ -152,6 +175,26 @@ final class HealthProbe implements Runnable {
     }
 
     private void sendRequest(Channel ch) {
+        if (http2) {
+            final long ofRun = run;
+            new Http2StreamChannelBootstrap(ch).handler(new ChannelInitializer<Http2StreamChannel>() {
+                @Override
+                protected void initChannel(Http2StreamChannel stream) {
+                    stream.pipeline().addLast(new Http2StreamFrameToHttpObjectCodec(false), new StatusReader(ofRun));
+                }
+            }).open().addListener((Future<Http2StreamChannel> opened) -> {
+                if (opened.isSuccess()) {
+                    writeRequest(opened.getNow());
+                } else {
+                    finish(false, "HTTP/2 stream not opened: " + opened.cause());
+                }
+            });
+            return;
+        }
+        writeRequest(ch);
+    }
+
+    private void writeRequest(Channel ch) {
         final FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET,
                 config.path(), Unpooled.EMPTY_BUFFER);
         request.headers()

@@ -47,6 +47,8 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.GenericFutureListener;
 import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -87,7 +89,7 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
     private RateLimiters rateLimiters;
     private final ArrayDeque<Object> queued = new ArrayDeque<>(4);
     private final ArrayDeque<HttpContent> pendingBody = new ArrayDeque<>(4);
-    private final ChannelFutureListener connectListener = this::onConnectComplete;
+    private final GenericFutureListener<Future<UpstreamConnection>> connectListener = this::onConnectComplete;
     /** Bytes the backend sent right after its 101, waiting for the tunnel to start. */
     private final ArrayDeque<ByteBuf> tunnelBytes = new ArrayDeque<>(2);
 
@@ -147,7 +149,7 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
     private RetryBudget claimedRetry;
     private BackendState[] tried = new BackendState[4];
     private int tries;
-    private ChannelFuture pendingConnect;
+    private Future<UpstreamConnection> pendingConnect;
     private UpstreamConnection upstream;
     private boolean headSent;
     private boolean bodyBytesSent;
@@ -576,7 +578,7 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
         if (idle != null) {
             onUpstreamReady(idle);
         } else {
-            final ChannelFuture connect = pool.connect(backend);
+            final Future<UpstreamConnection> connect = pool.connect(backend, upgradeRequested != null);
             pendingConnect = connect;
             connect.addListener(connectListener);
         }
@@ -700,20 +702,18 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
         tried[tries] = state;
     }
 
-    private void onConnectComplete(ChannelFuture future) {
+    private void onConnectComplete(Future<UpstreamConnection> future) {
         if (future != pendingConnect) {
             // The exchange that asked for this connection is gone; the connection is of no use to anyone yet.
             if (future.isSuccess()) {
-                future.channel().close();
+                future.getNow().discard();
             }
             return;
         }
         pendingConnect = null;
-        final UpstreamConnection connection = (UpstreamConnection) future.channel().pipeline().get(UpstreamPool.HANDLER);
-        if (future.isSuccess() && connection != null) {
-            onUpstreamReady(connection);
+        if (future.isSuccess()) {
+            onUpstreamReady(future.getNow());
         } else {
-            future.channel().close();
             onUpstreamFailed(future.cause(), true);
         }
     }

@@ -7,6 +7,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http2.HttpConversionUtil;
 import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,14 +26,21 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
     private final UpstreamPool pool;
     private final BackendState backend;
     private final Channel channel;
+    /** An HTTP/2 stream ({@link Http2Upstream}): used for one exchange, then closed instead of pooled. */
+    private final boolean stream;
     private UpstreamListener listener;
     private long idleSinceNanos;
     private boolean closeReported;
 
     UpstreamConnection(UpstreamPool pool, BackendState backend, Channel channel) {
+        this(pool, backend, channel, false);
+    }
+
+    UpstreamConnection(UpstreamPool pool, BackendState backend, Channel channel, boolean stream) {
         this.pool = pool;
         this.backend = backend;
         this.channel = channel;
+        this.stream = stream;
     }
 
     public Channel channel() {
@@ -62,6 +70,12 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
      */
     public void releaseToPool() {
         listener = null;
+        if (stream) {
+            // The stream ended both ways; its connection stays with the pool's HTTP/2 connection for other streams.
+            closeReported = true;
+            channel.close();
+            return;
+        }
         pool.offer(this);
         if (channel.isActive()) {
             channel.read();
@@ -93,6 +107,10 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
             return;
         }
         if (msg instanceof HttpResponse) {
+            if (stream) {
+                // Netty's HTTP/2 conversion adds its x-http2-* bookkeeping headers; they are not the backend's.
+                ((HttpResponse) msg).headers().remove(HttpConversionUtil.ExtensionHeaderNames.STREAM_ID.text());
+            }
             l.onResponseHead(this, (HttpResponse) msg);
             if (msg instanceof HttpContent && listener == l) {
                 l.onResponseContent(this, (HttpContent) msg);

@@ -30,11 +30,11 @@ final class UpstreamHandshake implements GenericFutureListener<Future<Channel>> 
      * Adds the TLS handler first in {@code connect}'s pipeline. Returns a future of the same channel that succeeds
      * once the handshake is done, and fails with the connect or handshake failure.
      */
-    static ChannelFuture start(ChannelFuture connect, UpstreamTls tls, BackendAddress address) {
+    static ChannelFuture start(ChannelFuture connect, UpstreamTls tls, BackendAddress address, boolean http1Only) {
         final Channel channel = connect.channel();
         final SslHandler ssl;
         try {
-            ssl = tls.newHandler(channel.alloc(), address);
+            ssl = tls.newHandler(channel.alloc(), address, http1Only);
         } catch (SSLException | RuntimeException e) {
             channel.close();
             return channel.newFailedFuture(e);

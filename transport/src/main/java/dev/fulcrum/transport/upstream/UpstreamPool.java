@@ -11,12 +11,16 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
+import dev.fulcrum.core.config.BackendProtocol;
 import dev.fulcrum.transport.tls.UpstreamTls;
 import org.agrona.collections.Object2ObjectHashMap;
+import org.agrona.collections.ObjectHashSet;
 
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -44,6 +48,15 @@ public final class UpstreamPool {
             new Object2ObjectHashMap<>();
     private final Object2ObjectHashMap<BackendState, InetSocketAddress> addressByBackend =
             new Object2ObjectHashMap<>();
+    /**
+     * The HTTP/2 connection taking new streams for each backend that speaks HTTP/2 ({@code protocol: h2/h2c}, or
+     * {@code auto} when the backend chose h2); streams are opened on it per exchange.
+     */
+    private final Object2ObjectHashMap<BackendState, Http2Upstream> http2ByBackend = new Object2ObjectHashMap<>();
+    /** The first new connection to each {@code auto} backend whose ALPN choice is not known yet. */
+    private final Object2ObjectHashMap<BackendState, ConnectOutcome> alpnProbes = new Object2ObjectHashMap<>();
+    /** {@code auto} backends whose last new connection chose HTTP/1.1: connections open in parallel as usual. */
+    private final ObjectHashSet<BackendState> choseHttp1 = new ObjectHashSet<>();
     private ScheduledFuture<?> sweeper;
     private int idleCount;
 
@@ -147,10 +160,14 @@ public final class UpstreamPool {
     }
 
     /**
-     * Opens a new connection to {@code backend} on this pool's loop. The future completes on the loop; on success
-     * the channel's pipeline ends with an {@link UpstreamConnection} named {@link #HANDLER}.
+     * A connection for one exchange with {@code backend}, on this pool's loop: a stream on the backend's HTTP/2
+     * connection when it speaks HTTP/2, else a new HTTP/1.1 connection (TLS handshake done for https). The future
+     * completes on the loop. A failed connection is already closed; a successful one is bound to nobody yet.
+     *
+     * @param http1Only the exchange needs HTTP/1.1 if the backend can speak it (an Upgrade request): an
+     *                  {@code auto} backend is then offered http/1.1 only
      */
-    public ChannelFuture connect(BackendState backend) {
+    public Future<UpstreamConnection> connect(BackendState backend, boolean http1Only) {
         InetSocketAddress address = addressByBackend.get(backend);
         if (address == null) {
             // Resolved once per backend per loop, not per connection: backends are configured by address or by
@@ -158,13 +175,104 @@ public final class UpstreamPool {
             address = new InetSocketAddress(backend.address().host(), backend.address().port());
             addressByBackend.put(backend, address);
         }
+        final BackendProtocol protocol = tls == null ? BackendProtocol.HTTP1 : tls.protocolOf(backend.address());
+        if (protocol.multiplexed()) {
+            // Even for an Upgrade request: HTTP/2 has no Upgrade, so it goes as a plain request and the backend's
+            // answer (anything but a 101) is relayed.
+            return http2Connection(backend, address, protocol).openStream();
+        }
+        final boolean learnsAlpn = protocol == BackendProtocol.AUTO && !http1Only;
+        if (learnsAlpn) {
+            final Http2Upstream shared = http2ByBackend.get(backend);
+            if (shared != null && shared.usable()) {
+                return shared.openStream();
+            }
+            final ConnectOutcome probe = alpnProbes.get(backend);
+            if (probe != null && !choseHttp1.contains(backend)) {
+                // A burst of exchanges to a backend that may choose h2 waits for the first handshake instead of each
+                // opening a connection that would be folded into one afterwards.
+                return probe.await();
+            }
+        }
         final ChannelFuture future = connector.connect(address);
         final Channel channel = future.channel();
-        channel.pipeline().addLast(HANDLER, new UpstreamConnection(this, backend, channel));
-        if (tls != null && backend.address().secure()) {
-            return UpstreamHandshake.start(future, tls, backend.address());
+        final UpstreamConnection connection = new UpstreamConnection(this, backend, channel);
+        channel.pipeline().addLast(HANDLER, connection);
+        if (tls == null || !backend.address().secure()) {
+            return future.isDone() ? settled(future, connection) : new ConnectOutcome(this, backend, connection,
+                    future, false).promise;
         }
-        return future;
+        final ChannelFuture handshake = UpstreamHandshake.start(future, tls, backend.address(), http1Only);
+        final ConnectOutcome outcome = new ConnectOutcome(this, backend, connection, handshake, learnsAlpn);
+        if (learnsAlpn && !alpnProbes.containsKey(backend)) {
+            alpnProbes.put(backend, outcome);
+        }
+        return outcome.promise;
+    }
+
+    /**
+     * What an {@code auto} backend chose on a new connection: h2 (the connection has been adopted), HTTP/1.1, or
+     * nothing because the connection failed ({@code failure} not null). Exchanges that waited for the first
+     * handshake now take a stream, open their own HTTP/1.1 connection, or fail with it.
+     */
+    void alpnLearned(BackendState backend, ConnectOutcome outcome, boolean h2, Throwable failure) {
+        if (failure == null) {
+            if (h2) {
+                choseHttp1.remove(backend);
+            } else {
+                choseHttp1.add(backend);
+            }
+        }
+        if (alpnProbes.get(backend) == outcome) {
+            alpnProbes.remove(backend);
+        }
+        outcome.releaseWaiters(failure);
+    }
+
+    private Future<UpstreamConnection> settled(ChannelFuture future, UpstreamConnection connection) {
+        if (future.isSuccess()) {
+            return eventLoop.newSucceededFuture(connection);
+        }
+        future.channel().close();
+        return eventLoop.newFailedFuture(future.cause());
+    }
+
+    /** The HTTP/2 connection for new streams to {@code backend}, opening it first when there is none to use. */
+    private Http2Upstream http2Connection(BackendState backend, InetSocketAddress address, BackendProtocol protocol) {
+        Http2Upstream connection = http2ByBackend.get(backend);
+        if (connection == null || !connection.usable()) {
+            retire(connection);
+            connection = Http2Upstream.start(this, backend, connector.connect(address),
+                    protocol == BackendProtocol.H2 ? tls : null);
+            if (connection.usable()) {
+                http2ByBackend.put(backend, connection);
+            }
+        }
+        return connection;
+    }
+
+    /**
+     * An {@code auto} backend chose h2 on a connection opened as HTTP/1.1: that connection becomes the backend's
+     * HTTP/2 connection, and the exchange that opened it gets its first stream.
+     */
+    Future<UpstreamConnection> adoptHttp2(BackendState backend, Channel channel) {
+        retire(http2ByBackend.get(backend));
+        final Http2Upstream connection = Http2Upstream.adopt(this, backend, channel);
+        http2ByBackend.put(backend, connection);
+        return connection.openStream();
+    }
+
+    private static void retire(Http2Upstream connection) {
+        if (connection != null) {
+            connection.retire();
+        }
+    }
+
+    /** Called by an HTTP/2 connection that failed, closed or stopped taking streams: the next exchange opens another. */
+    void forgetHttp2(BackendState backend, Http2Upstream connection) {
+        if (http2ByBackend.get(backend) == connection) {
+            http2ByBackend.remove(backend);
+        }
     }
 
     /** Returns a connection whose exchange completed cleanly; closes it when the pool for its backend is full. */
@@ -222,6 +330,9 @@ public final class UpstreamPool {
             }
         }
         idleCount = 0;
+        for (Http2Upstream connection : new ArrayList<>(http2ByBackend.values())) {
+            connection.parent().close();
+        }
         if (sweeper != null) {
             sweeper.cancel(false);
             sweeper = null;

@@ -8,6 +8,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
@@ -28,8 +29,14 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.netty.handler.ssl.SniHandler;
 import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.CharsetUtil;
 import io.netty.util.ReferenceCountUtil;
 
@@ -65,6 +72,7 @@ public final class TestOrigin implements AutoCloseable {
     private final EventLoopGroup group;
     private final Channel channel;
     private final AtomicInteger connections = new AtomicInteger();
+    private final AtomicInteger http2Connections = new AtomicInteger();
     private final AtomicLong bytesSent = new AtomicLong();
     private final ConcurrentLinkedQueue<Seen> seen = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<String> sniNames = new ConcurrentLinkedQueue<>();
@@ -79,6 +87,15 @@ public final class TestOrigin implements AutoCloseable {
      * connection is recorded in {@link #sniNames()}.
      */
     public TestOrigin(String name, SslContext tls) throws InterruptedException {
+        this(name, tls, false);
+    }
+
+    /**
+     * As above; with {@code http2} the origin speaks HTTP/2: in cleartext only (h2c with prior knowledge), over TLS
+     * whatever ALPN chose (h2 when {@code tls} offers it and the client asks, else HTTP/1.1). Each stream is answered
+     * like an HTTP/1.1 request, all of a connection's streams counted as that one connection.
+     */
+    public TestOrigin(String name, SslContext tls, boolean http2) throws InterruptedException {
         this.name = name;
         this.tls = tls;
         this.group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
@@ -96,10 +113,44 @@ public final class TestOrigin implements AutoCloseable {
                                 return tls;
                             }));
                         }
+                        if (http2 && tls == null) {
+                            addHttp2(ch.pipeline(), id);
+                            return;
+                        }
+                        if (http2) {
+                            // Like a real server offering h2 and http/1.1: the handshake's ALPN result picks the
+                            // protocol (and the server preface must go out encrypted, so the handlers wait for it).
+                            ch.pipeline().addLast(new ChannelInboundHandlerAdapter() {
+                                @Override
+                                public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+                                    if (evt instanceof SslHandshakeCompletionEvent done && done.isSuccess()) {
+                                        ctx.pipeline().remove(this);
+                                        if ("h2".equals(ctx.pipeline().get(SslHandler.class).applicationProtocol())) {
+                                            addHttp2(ch.pipeline(), id);
+                                        } else {
+                                            ch.pipeline().addLast(new HttpServerCodec(), new OriginHandler(id));
+                                        }
+                                    }
+                                    ctx.fireUserEventTriggered(evt);
+                                }
+                            });
+                            return;
+                        }
                         ch.pipeline().addLast(new HttpServerCodec(), new OriginHandler(id));
                     }
                 })
                 .bind("127.0.0.1", 0).sync().channel();
+    }
+
+    private void addHttp2(ChannelPipeline pipeline, int id) {
+        http2Connections.incrementAndGet();
+        pipeline.addLast(Http2FrameCodecBuilder.forServer().build(),
+                new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
+                    @Override
+                    protected void initChannel(Http2StreamChannel stream) {
+                        stream.pipeline().addLast(new Http2StreamFrameToHttpObjectCodec(true), new OriginHandler(id));
+                    }
+                }));
     }
 
     public String name() {
@@ -120,6 +171,11 @@ public final class TestOrigin implements AutoCloseable {
     }
 
     /** TCP connections accepted so far. */
+    /** Connections that spoke HTTP/2 (h2c, or h2 chosen by ALPN). */
+    public int http2Connections() {
+        return http2Connections.get();
+    }
+
     public int connections() {
         return connections.get();
     }
@@ -243,6 +299,11 @@ public final class TestOrigin implements AutoCloseable {
                         millis, TimeUnit.MILLISECONDS);
             } else if (path.equals("/hang")) {
                 // never answer
+            } else if (path.equals("/goaway") && ctx.channel().parent() != null) {
+                // HTTP/2: answer this stream, and tell the client to open no more streams on this connection.
+                ctx.channel().parent().writeAndFlush(new io.netty.handler.codec.http2.DefaultHttp2GoAwayFrame(
+                        io.netty.handler.codec.http2.Http2Error.NO_ERROR));
+                send(ctx, HttpResponseStatus.OK, name + " going away", keepAlive);
             } else if (path.equals("/close")) {
                 ctx.close();
             } else if (path.startsWith("/halt/")) {
@@ -355,13 +416,14 @@ public final class TestOrigin implements AutoCloseable {
         }
 
         private void pump() {
+            io.netty.channel.ChannelFuture last = null;
             while (offset < size && ctx.channel().isWritable()) {
                 final int n = (int) Math.min(CHUNK, size - offset);
                 // One bulk write per chunk: paranoid leak detection records every buffer access.
                 final ByteBuf buf = ctx.alloc().buffer(n).writeBytes(PATTERN, (int) (offset % 26), n);
                 offset += n;
                 bytesSent.addAndGet(n);
-                ctx.write(new DefaultHttpContent(buf));
+                last = ctx.write(new DefaultHttpContent(buf));
             }
             if (offset >= size) {
                 final var f = ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
@@ -370,8 +432,13 @@ public final class TestOrigin implements AutoCloseable {
                 }
             } else {
                 ctx.flush();
-                // Resume when the socket drains; a write-completion listener is the simplest trigger.
-                ctx.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(this);
+                // Resume when the socket drains; the completion of the last chunk written is the simplest trigger
+                // (an HTTP/2 stream channel takes HTTP objects only, so no empty-buffer marker write).
+                if (last != null) {
+                    last.addListener(this);
+                } else {
+                    ctx.executor().schedule(this::retry, 5, TimeUnit.MILLISECONDS);
+                }
             }
         }
 

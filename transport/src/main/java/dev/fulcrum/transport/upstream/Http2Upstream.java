@@ -1,0 +1,293 @@
+package dev.fulcrum.transport.upstream;
+
+import dev.fulcrum.algorithms.snapshot.BackendState;
+import dev.fulcrum.transport.tls.UpstreamTls;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.PendingWriteQueue;
+import io.netty.handler.codec.http2.Http2FrameCodec;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2GoAwayFrame;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
+import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+
+import java.nio.channels.ClosedChannelException;
+import java.util.ArrayList;
+import java.util.List;
+
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
+
+/**
+ * One HTTP/2 connection to a backend and the streams opened on it: every exchange gets its own stream channel, whose
+ * pipeline converts HTTP/1.1 objects to HTTP/2 frames and back, so the exchange drives it exactly like a pooled
+ * HTTP/1.1 connection, and closing it resets just that stream.
+ *
+ * <p>The connection takes new streams until it fails, closes, receives GOAWAY, or has as many streams open as the
+ * backend's SETTINGS_MAX_CONCURRENT_STREAMS allows; then the pool opens another for new exchanges, and this one closes
+ * once its last stream ends (a retired connection). Streams asked for before the connection is ready (TCP
+ * connected, and for h2 the TLS handshake done with ALPN h2) wait for it and fail with it.
+ *
+ * <p>Confined to its pool's event loop.
+ */
+final class Http2Upstream {
+    private static final String FRAME_CODEC = "h2-frame-codec";
+    private static final String MULTIPLEX = "h2-multiplex";
+    private static final String ALPN_GATE = "h2-alpn-gate";
+    private static final String GOAWAY_WATCH = "h2-goaway";
+
+    private final UpstreamPool pool;
+    private final BackendState backend;
+    private final Channel parent;
+    private final Http2FrameCodec codec;
+    private final Http2StreamChannelBootstrap streams;
+    private final List<Waiting> waiting = new ArrayList<>();
+    private final ChannelFutureListener onStreamClosed = f -> streamClosed();
+    private int openStreams;
+    private boolean ready;
+    /** No new streams: GOAWAY received or replaced by another connection; closes after its last stream. */
+    private boolean retired;
+    private Throwable failure;
+
+    private Http2Upstream(UpstreamPool pool, BackendState backend, Channel parent) {
+        this.pool = pool;
+        this.backend = backend;
+        this.parent = parent;
+        this.codec = Http2FrameCodecBuilder.forClient()
+                .initialSettings(Http2Settings.defaultSettings().pushEnabled(false)).build();
+        this.streams = new Http2StreamChannelBootstrap(parent)
+                .option(ChannelOption.AUTO_READ, false)
+                .handler(new ChannelInitializer<Http2StreamChannel>() {
+                    @Override
+                    protected void initChannel(Http2StreamChannel ch) {
+                        ch.pipeline().addLast(UpstreamPool.CODEC, new Http2StreamFrameToHttpObjectCodec(false));
+                        ch.pipeline().addLast(UpstreamPool.HANDLER,
+                                new UpstreamConnection(Http2Upstream.this.pool, Http2Upstream.this.backend, ch, true));
+                    }
+                });
+    }
+
+    /**
+     * Turns a connecting channel (HTTP/1.1 codec in place, see {@link UpstreamConnector}) into an HTTP/2 connection
+     * ({@code protocol: h2c}, or {@code h2} when {@code tls} is not null). For h2 TLS goes first, and an
+     * {@link AlpnGate} holds everything the codec writes, its preface first, until the handshake has chosen h2 by
+     * ALPN: a backend that only speaks HTTP/1.1 never receives HTTP/2 bytes.
+     */
+    static Http2Upstream start(UpstreamPool pool, BackendState backend, ChannelFuture connect, UpstreamTls tls) {
+        final Channel parent = connect.channel();
+        final Http2Upstream upstream = new Http2Upstream(pool, backend, parent);
+        upstream.replaceHttp1Codec();
+        if (tls == null) {
+            connect.addListener(f -> {
+                if (f.isSuccess()) {
+                    upstream.becomeReady();
+                } else {
+                    upstream.fail(f.cause());
+                }
+            });
+            return upstream;
+        }
+        final ChannelPipeline pipeline = parent.pipeline();
+        final SslHandler ssl;
+        try {
+            ssl = tls.newHandler(parent.alloc(), backend.address(), false);
+        } catch (SSLException | RuntimeException e) {
+            upstream.fail(e);
+            return upstream;
+        }
+        pipeline.addFirst(UpstreamTls.HANDLER, ssl);
+        pipeline.addAfter(UpstreamTls.HANDLER, ALPN_GATE, new AlpnGate());
+        connect.addListener(f -> {
+            if (!f.isSuccess()) {
+                upstream.fail(f.cause());
+            }
+        });
+        ssl.handshakeFuture().addListener((Future<Channel> f) -> {
+            if (!f.isSuccess()) {
+                upstream.fail(f.cause());
+            } else if (!ApplicationProtocolNames.HTTP_2.equals(ssl.applicationProtocol())) {
+                upstream.fail(new SSLHandshakeException("backend did not choose h2 by ALPN (chose "
+                        + (ssl.applicationProtocol() == null ? "nothing" : ssl.applicationProtocol()) + ")"));
+            } else {
+                pipeline.remove(ALPN_GATE);
+                upstream.becomeReady();
+            }
+        });
+        return upstream;
+    }
+
+    /**
+     * Turns a connected HTTP/1.1 channel whose TLS handshake chose h2 ({@code protocol: auto}) into an HTTP/2
+     * connection, ready at once: the preface goes out as the codec is added.
+     */
+    static Http2Upstream adopt(UpstreamPool pool, BackendState backend, Channel channel) {
+        final Http2Upstream upstream = new Http2Upstream(pool, backend, channel);
+        channel.pipeline().remove(UpstreamPool.HANDLER);
+        upstream.replaceHttp1Codec();
+        upstream.becomeReady();
+        return upstream;
+    }
+
+    private void replaceHttp1Codec() {
+        final ChannelPipeline pipeline = parent.pipeline();
+        pipeline.replace(UpstreamPool.CODEC, FRAME_CODEC, codec);
+        pipeline.addAfter(FRAME_CODEC, MULTIPLEX, new Http2MultiplexHandler(RefusePushedStreams.INSTANCE));
+        pipeline.addAfter(MULTIPLEX, GOAWAY_WATCH, new GoAwayWatch(this));
+        // Frames of all streams share the connection: it reads continuously, each stream channel reads on demand.
+        parent.config().setAutoRead(true);
+        parent.closeFuture().addListener(f -> fail(new ClosedChannelException()));
+    }
+
+    /** True while new streams may be opened here: not failed, closed or retired, and below the backend's limit. */
+    boolean usable() {
+        return failure == null && !retired && parent.isOpen()
+                && openStreams < codec.connection().local().maxActiveStreams();
+    }
+
+    Channel parent() {
+        return parent;
+    }
+
+    /**
+     * A new stream for one exchange: its {@link UpstreamConnection}, whose channel is the stream channel. Completes
+     * when the connection is ready.
+     */
+    Future<UpstreamConnection> openStream() {
+        final Future<Http2StreamChannel> opened = streams.open();
+        if (!opened.isDone() || !opened.isSuccess()) {
+            // Opening runs synchronously on the connection's own loop; anything else is a broken connection.
+            final Throwable cause = opened.isDone() ? opened.cause()
+                    : new IllegalStateException("HTTP/2 stream open did not complete on the event loop");
+            return parent.eventLoop().newFailedFuture(cause);
+        }
+        final Http2StreamChannel stream = opened.getNow();
+        openStreams++;
+        stream.closeFuture().addListener(onStreamClosed);
+        if (openStreams >= codec.connection().local().maxActiveStreams()) {
+            // Full: new exchanges go to a new connection; this one stays for its streams.
+            pool.forgetHttp2(backend, this);
+        }
+        final UpstreamConnection connection = (UpstreamConnection) stream.pipeline().get(UpstreamPool.HANDLER);
+        if (ready) {
+            return parent.eventLoop().newSucceededFuture(connection);
+        }
+        final Promise<UpstreamConnection> promise = parent.eventLoop().newPromise();
+        if (failure != null) {
+            stream.close();
+            promise.setFailure(failure);
+        } else {
+            waiting.add(new Waiting(promise, connection));
+        }
+        return promise;
+    }
+
+    /** Stops taking streams; the connection closes when its last stream ends. */
+    void retire() {
+        retired = true;
+        pool.forgetHttp2(backend, this);
+        if (openStreams == 0) {
+            parent.close();
+        }
+    }
+
+    private void streamClosed() {
+        openStreams--;
+        if (retired && openStreams == 0) {
+            parent.close();
+        }
+    }
+
+    private void becomeReady() {
+        if (failure != null) {
+            return;
+        }
+        ready = true;
+        for (Waiting w : waiting) {
+            w.promise().trySuccess(w.connection());
+        }
+        waiting.clear();
+    }
+
+    private void fail(Throwable cause) {
+        if (failure != null) {
+            return;
+        }
+        failure = cause;
+        pool.forgetHttp2(backend, this);
+        for (Waiting w : waiting) {
+            w.connection().channel().close();
+            w.promise().tryFailure(cause);
+        }
+        waiting.clear();
+        parent.close();
+    }
+
+    /** A stream opened before the connection was ready, and the exchange's promise of it. */
+    private record Waiting(Promise<UpstreamConnection> promise, UpstreamConnection connection) {
+    }
+
+    /**
+     * Holds every write of the HTTP/2 codec until TLS has chosen h2; removing the gate sends what it held. When the
+     * connection fails instead, closing the channel removes the gate, whose held writes then fail and are released.
+     */
+    private static final class AlpnGate extends ChannelOutboundHandlerAdapter {
+        private PendingWriteQueue held;
+
+        @Override
+        public void handlerAdded(ChannelHandlerContext ctx) {
+            held = new PendingWriteQueue(ctx);
+        }
+
+        @Override
+        public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+            held.add(msg, promise);
+        }
+
+        @Override
+        public void flush(ChannelHandlerContext ctx) {
+            // Nothing leaves before the gate opens.
+        }
+
+        @Override
+        public void handlerRemoved(ChannelHandlerContext ctx) {
+            held.removeAndWriteAll();
+            ctx.flush();
+        }
+    }
+
+    /**
+     * Connection-level frames the multiplexer passes on: GOAWAY retires the connection (streams above its last stream
+     * id are failed by the multiplexer, and a retried exchange opens a new connection); the rest are released.
+     */
+    private static final class GoAwayWatch extends ChannelInboundHandlerAdapter {
+        private final Http2Upstream upstream;
+
+        GoAwayWatch(Http2Upstream upstream) {
+            this.upstream = upstream;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof Http2GoAwayFrame) {
+                upstream.retire();
+            }
+            ReferenceCountUtil.release(msg);
+        }
+    }
+}
