@@ -12,8 +12,8 @@ import java.util.Map;
 /**
  * What a reload undoes of the backend changes made through the admin API. The config file is the source of truth: a
  * reload builds every location's backends from it, so a backend added at run time that the file does not list is
- * dropped, one removed at run time that the file lists comes back, and weights and caps set at run time return to
- * the file's. Each is reported as a reload warning, in the API answer and the log, so the loss is never silent.
+ * dropped, one removed at run time that the file lists comes back, and weights, caps and algorithms set at run time
+ * return to the file's. Each is reported as a reload warning, in the API answer and the log, so the loss is never silent.
  *
  * <p>Stateless; control thread only (it reads the pools' member lists).
  */
@@ -33,7 +33,14 @@ final class AdminEdits {
             final Map<String, BackendConfig> live = byKey(old.pool().backends());
             final Location now = after.find(old.serviceName(), old.path());
             final Map<String, BackendConfig> next = now == null ? Map.of() : byKey(now.pool().backends());
-            final String where = "service " + old.serviceName() + " location " + old.path() + ": backend ";
+            final String at = "service " + old.serviceName() + " location " + old.path() + ": ";
+            if (now != null && old.config().algorithm().equals(now.config().algorithm())
+                    && !old.pool().algorithm().equals(now.pool().algorithm())) {
+                // The file kept its algorithm, so the running one came from PUT /api/config.
+                out.add(at + "algorithm " + old.pool().algorithm() + " was set through the admin API: the reload set"
+                        + " it back to the config file's " + now.pool().algorithm());
+            }
+            final String where = at + "backend ";
             for (Map.Entry<String, BackendConfig> e : live.entrySet()) {
                 final BackendConfig listed = file.get(e.getKey());
                 final BackendConfig reloaded = next.get(e.getKey());

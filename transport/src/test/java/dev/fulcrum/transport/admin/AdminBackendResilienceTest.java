@@ -129,6 +129,8 @@ class AdminBackendResilienceTest {
             assertEquals(2, failing.served.get(), "the open breaker kept the third request off the backend");
             assertEquals(1, scrape(f).sum("fulcrum_circuit_breaker_state", "backend", failing.url()));
 
+            assertEquals(200, f.call("PUT", "/api/config?service_name=web&path=/", AdminFixture.API_KEY,
+                    "{\"algorithm\":\"least-connections\"}").statusCode());
             final HttpResponse<String> reload = f.call("POST", "/api/reload", AdminFixture.API_KEY, null);
             assertEquals(200, reload.statusCode(), reload.body());
             final String warnings = AdminFixture.json(reload).get("warnings").toString();
@@ -136,6 +138,8 @@ class AdminBackendResilienceTest {
                     + " in the config file: the reload removed it"), warnings);
             assertTrue(warnings.contains("backend " + a.url() + " was removed through the admin API and is in the"
                     + " config file: the reload restored it"), warnings);
+            assertTrue(warnings.contains("algorithm least-connections was set through the admin API: the reload set it"
+                    + " back to the config file's round-robin"), warnings);
             assertEquals(200, send(raw, "/4").status, "the file's backend serves again");
             final JsonNode backends = AdminFixture.json(f.call("GET", BACKENDS, AdminFixture.API_KEY, null));
             assertEquals(1, backends.size(), backends.toString());
