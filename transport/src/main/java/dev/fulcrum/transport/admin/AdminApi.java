@@ -33,8 +33,8 @@ final class AdminApi {
     /** The config loader's bound: keeps weight sums of 1024 backends below 2^31. */
     private static final int MAX_WEIGHT = 1_000_000;
     /** A backend's {@code source}: listed in the config file, or added through this API (a reload drops it). */
-    static final String SOURCE_CONFIG = "config";
-    static final String SOURCE_API = "api";
+    private static final String SOURCE_CONFIG = "config";
+    private static final String SOURCE_API = "api";
 
     private final ProxyServer server;
     private final ProxyContext context;
