@@ -13,6 +13,7 @@ import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.PendingWriteQueue;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2GoAwayFrame;
@@ -51,6 +52,7 @@ final class Http2Upstream {
     private static final String MULTIPLEX = "h2-multiplex";
     private static final String ALPN_GATE = "h2-alpn-gate";
     private static final String GOAWAY_WATCH = "h2-goaway";
+    private static final String FLUSH_CONSOLIDATION = "h2-flush-consolidation";
 
     private final UpstreamPool pool;
     private final BackendState backend;
@@ -149,6 +151,9 @@ final class Http2Upstream {
         pipeline.replace(UpstreamPool.CODEC, FRAME_CODEC, codec);
         pipeline.addAfter(FRAME_CODEC, MULTIPLEX, new Http2MultiplexHandler(RefusePushedStreams.INSTANCE));
         pipeline.addAfter(MULTIPLEX, GOAWAY_WATCH, new GoAwayWatch(this));
+        // Streams flush one by one as their exchanges write; the connection's socket needs one write per loop pass.
+        pipeline.addBefore(FRAME_CODEC, FLUSH_CONSOLIDATION, new FlushConsolidationHandler(
+                FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
         // Frames of all streams share the connection: it reads continuously, each stream channel reads on demand.
         parent.config().setAutoRead(true);
         parent.closeFuture().addListener(f -> fail(new ClosedChannelException()));
