@@ -12,13 +12,18 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelPromise;
+import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.PendingWriteQueue;
 import io.netty.handler.flush.FlushConsolidationHandler;
+import io.netty.handler.codec.http2.DefaultHttp2WindowUpdateFrame;
+import io.netty.handler.codec.http2.Http2Connection;
+import io.netty.handler.codec.http2.Http2ConnectionPrefaceAndSettingsFrameWrittenEvent;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2GoAwayFrame;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.codec.http2.Http2SettingsFrame;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
@@ -27,10 +32,12 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
+import io.netty.util.concurrent.ScheduledFuture;
 
 import java.nio.channels.ClosedChannelException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
@@ -43,7 +50,8 @@ import javax.net.ssl.SSLHandshakeException;
  * <p>The connection takes new streams until it fails, closes, receives GOAWAY, or has as many streams open as the
  * backend's SETTINGS_MAX_CONCURRENT_STREAMS allows; then the pool opens another for new exchanges, and this one closes
  * once its last stream ends (a retired connection). Streams asked for before the connection is ready (TCP
- * connected, and for h2 the TLS handshake done with ALPN h2) wait for it and fail with it.
+ * connected, for h2 the TLS handshake done with ALPN h2, and the backend's SETTINGS received) wait for it and fail
+ * with it.
  *
  * <p>Confined to its pool's event loop.
  */
@@ -51,7 +59,18 @@ final class Http2Upstream {
     private static final String FRAME_CODEC = "h2-frame-codec";
     private static final String MULTIPLEX = "h2-multiplex";
     private static final String ALPN_GATE = "h2-alpn-gate";
-    private static final String GOAWAY_WATCH = "h2-goaway";
+    private static final String CONNECTION_FRAMES = "h2-connection-frames";
+    /**
+     * Receive window per stream: what one exchange may have in flight before it reads (a slow client keeps its
+     * stream's window closed, nothing more). HTTP/2's 64 KiB default would cap a 16 KiB-response stream at four
+     * responses' worth per round trip.
+     */
+    static final int STREAM_WINDOW = 256 * 1024;
+    /**
+     * Receive window of the whole connection, shared by its streams: the default 64 KiB would let four concurrent
+     * 16 KiB responses through per round trip. It bounds what all streams of one backend connection buffer.
+     */
+    static final int CONNECTION_WINDOW = 16 * 1024 * 1024;
     private static final String FLUSH_CONSOLIDATION = "h2-flush-consolidation";
 
     private final UpstreamPool pool;
@@ -62,7 +81,9 @@ final class Http2Upstream {
     private final List<Waiting> waiting = new ArrayList<>();
     private final ChannelFutureListener onStreamClosed = f -> streamClosed();
     private int openStreams;
+    /** The backend's first SETTINGS arrived: streams may be opened. */
     private boolean ready;
+    private ScheduledFuture<?> settingsTimeout;
     /** No new streams: GOAWAY received or replaced by another connection; closes after its last stream. */
     private boolean retired;
     private Throwable failure;
@@ -71,8 +92,11 @@ final class Http2Upstream {
         this.pool = pool;
         this.backend = backend;
         this.parent = parent;
+        // Streams beyond the backend's SETTINGS_MAX_CONCURRENT_STREAMS (possible before its SETTINGS arrive) wait in
+        // the encoder for a free slot instead of failing.
         this.codec = Http2FrameCodecBuilder.forClient()
-                .initialSettings(Http2Settings.defaultSettings().pushEnabled(false)).build();
+                .initialSettings(Http2Settings.defaultSettings().pushEnabled(false).initialWindowSize(STREAM_WINDOW))
+                .encoderEnforceMaxConcurrentStreams(true).build();
         this.streams = new Http2StreamChannelBootstrap(parent)
                 .option(ChannelOption.AUTO_READ, false)
                 .handler(new ChannelInitializer<Http2StreamChannel>() {
@@ -97,9 +121,7 @@ final class Http2Upstream {
         upstream.replaceHttp1Codec();
         if (tls == null) {
             connect.addListener(f -> {
-                if (f.isSuccess()) {
-                    upstream.becomeReady();
-                } else {
+                if (!f.isSuccess()) {
                     upstream.fail(f.cause());
                 }
             });
@@ -128,7 +150,6 @@ final class Http2Upstream {
                         + (ssl.applicationProtocol() == null ? "nothing" : ssl.applicationProtocol()) + ")"));
             } else {
                 pipeline.remove(ALPN_GATE);
-                upstream.becomeReady();
             }
         });
         return upstream;
@@ -136,13 +157,12 @@ final class Http2Upstream {
 
     /**
      * Turns a connected HTTP/1.1 channel whose TLS handshake chose h2 ({@code protocol: auto}) into an HTTP/2
-     * connection, ready at once: the preface goes out as the codec is added.
+     * connection: the preface goes out as the codec is added.
      */
     static Http2Upstream adopt(UpstreamPool pool, BackendState backend, Channel channel) {
         final Http2Upstream upstream = new Http2Upstream(pool, backend, channel);
         channel.pipeline().remove(UpstreamPool.HANDLER);
         upstream.replaceHttp1Codec();
-        upstream.becomeReady();
         return upstream;
     }
 
@@ -150,12 +170,18 @@ final class Http2Upstream {
         final ChannelPipeline pipeline = parent.pipeline();
         pipeline.replace(UpstreamPool.CODEC, FRAME_CODEC, codec);
         pipeline.addAfter(FRAME_CODEC, MULTIPLEX, new Http2MultiplexHandler(RefusePushedStreams.INSTANCE));
-        pipeline.addAfter(MULTIPLEX, GOAWAY_WATCH, new GoAwayWatch(this));
+        pipeline.addAfter(MULTIPLEX, CONNECTION_FRAMES, new ConnectionFrames(this));
         // Streams flush one by one as their exchanges write; the connection's socket needs one write per loop pass.
         pipeline.addBefore(FRAME_CODEC, FLUSH_CONSOLIDATION, new FlushConsolidationHandler(
                 FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
         // Frames of all streams share the connection: it reads continuously, each stream channel reads on demand.
         parent.config().setAutoRead(true);
+        // Ready means the backend's SETTINGS are known, so no stream is opened beyond its concurrency limit (it would
+        // be refused); a backend that never sends them fails like a connect that timed out.
+        final int timeoutMillis = parent.config().getConnectTimeoutMillis();
+        settingsTimeout = parent.eventLoop().schedule(() -> fail(new ConnectTimeoutException(
+                "no HTTP/2 SETTINGS from the backend within " + timeoutMillis + " ms")), timeoutMillis,
+                TimeUnit.MILLISECONDS);
         parent.closeFuture().addListener(f -> fail(new ClosedChannelException()));
     }
 
@@ -185,8 +211,8 @@ final class Http2Upstream {
         openStreams++;
         stream.closeFuture().addListener(onStreamClosed);
         if (openStreams >= codec.connection().local().maxActiveStreams()) {
-            // Full: new exchanges go to a new connection; this one stays for its streams.
-            pool.forgetHttp2(backend, this);
+            // Full: new exchanges go to a new connection; this one stays for its streams, then closes.
+            retire();
         }
         final UpstreamConnection connection = (UpstreamConnection) stream.pipeline().get(UpstreamPool.HANDLER);
         if (ready) {
@@ -219,10 +245,11 @@ final class Http2Upstream {
     }
 
     private void becomeReady() {
-        if (failure != null) {
+        if (failure != null || ready) {
             return;
         }
         ready = true;
+        settingsTimeout.cancel(false);
         for (Waiting w : waiting) {
             w.promise().trySuccess(w.connection());
         }
@@ -234,6 +261,9 @@ final class Http2Upstream {
             return;
         }
         failure = cause;
+        if (settingsTimeout != null) {
+            settingsTimeout.cancel(false);
+        }
         pool.forgetHttp2(backend, this);
         for (Waiting w : waiting) {
             w.connection().channel().close();
@@ -277,19 +307,35 @@ final class Http2Upstream {
     }
 
     /**
-     * Connection-level frames the multiplexer passes on: GOAWAY retires the connection (streams above its last stream
-     * id are failed by the multiplexer, and a retried exchange opens a new connection); the rest are released.
+     * Connection-level events the codec and the multiplexer pass on. Once the preface is out, the connection's receive
+     * window grows to {@link #CONNECTION_WINDOW}. The backend's first SETTINGS make the connection ready. GOAWAY retires the connection (streams above its last stream id are
+     * failed by the multiplexer, and a retried exchange opens a new connection). Other frames are released.
      */
-    private static final class GoAwayWatch extends ChannelInboundHandlerAdapter {
+    private static final class ConnectionFrames extends ChannelInboundHandlerAdapter {
         private final Http2Upstream upstream;
 
-        GoAwayWatch(Http2Upstream upstream) {
+        ConnectionFrames(Http2Upstream upstream) {
             this.upstream = upstream;
         }
 
         @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (evt instanceof Http2ConnectionPrefaceAndSettingsFrameWrittenEvent) {
+                final Http2Connection connection = upstream.codec.connection();
+                final int grow = CONNECTION_WINDOW
+                        - connection.local().flowController().windowSize(connection.connectionStream());
+                if (grow > 0) {
+                    ctx.writeAndFlush(new DefaultHttp2WindowUpdateFrame(grow));
+                }
+            }
+            ctx.fireUserEventTriggered(evt);
+        }
+
+        @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            if (msg instanceof Http2GoAwayFrame) {
+            if (msg instanceof Http2SettingsFrame) {
+                upstream.becomeReady();
+            } else if (msg instanceof Http2GoAwayFrame) {
                 upstream.retire();
             }
             ReferenceCountUtil.release(msg);

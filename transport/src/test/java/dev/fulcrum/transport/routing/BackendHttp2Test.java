@@ -17,6 +17,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -214,6 +216,47 @@ class BackendHttp2Test {
         final TestOrigin.Seen seen = origin.lastSeen();
         assertEquals(path, seen.uri());
         return seen.connection();
+    }
+
+    @ParameterizedTest
+    @EnumSource(TransportKind.class)
+    void aBackendsStreamLimitOpensMoreConnectionsThatCloseWhenDrained(TransportKind kind) throws Exception {
+        try (TestOrigin origin = new TestOrigin("h2c", null, true).maxConcurrentStreams(4);
+             ProxyFixture proxy = ProxyFixture.start(kind, "port: {port}\nbackends:\n  - url: " + origin.url()
+                     + "\n    protocol: h2c\n")) {
+            assertEquals(200, proxy.get("/plain").statusCode()); // the backend's SETTINGS are known from here on
+            final List<CompletableFuture<HttpResponse<String>>> futures = new ArrayList<>();
+            for (int i = 0; i < 24; i++) {
+                futures.add(proxy.client().sendAsync(HttpRequest.newBuilder(proxy.uri("/slow/300?i=" + i))
+                        .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString()));
+            }
+            for (CompletableFuture<HttpResponse<String>> f : futures) {
+                final HttpResponse<String> r = f.get(30, TimeUnit.SECONDS);
+                assertEquals(200, r.statusCode(), r.body());
+            }
+            assertTrue(origin.connections() >= 4, "24 concurrent streams at 4 per connection need several connections: "
+                    + origin.connections());
+            // Full connections retire: once their streams end they close, leaving at most one per event loop.
+            final long deadline = System.nanoTime() + 5_000_000_000L;
+            while (origin.openConnections() > 2 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertTrue(origin.openConnections() <= 2, "open after draining: " + origin.openConnections());
+            assertEquals("h2c GET /plain", proxy.get("/plain").body());
+        }
+    }
+
+    @Test
+    void anH2cBackendThatNeverSendsSettingsFailsLikeAConnectTimeout() throws Exception {
+        // Accepts connections (the kernel does, from the backlog) and never says a word.
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+             ProxyFixture proxy = ProxyFixture.start(TransportKind.NIO, "port: {port}\nretries: 0\n"
+                     + "timeouts: {connect: 300ms}\nbackends:\n  - url: http://127.0.0.1:" + silent.getLocalPort()
+                     + "\n    protocol: h2c\n")) {
+            final HttpResponse<String> r = proxy.get("/x");
+            assertEquals(502, r.statusCode(), r.body());
+            assertTrue(r.body().contains("upstream connect failed"), r.body());
+        }
     }
 
     @ParameterizedTest

@@ -31,6 +31,7 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.netty.handler.ssl.SniHandler;
@@ -73,6 +74,9 @@ public final class TestOrigin implements AutoCloseable {
     private final Channel channel;
     private final AtomicInteger connections = new AtomicInteger();
     private final AtomicInteger http2Connections = new AtomicInteger();
+    private final AtomicInteger openConnections = new AtomicInteger();
+    /** SETTINGS_MAX_CONCURRENT_STREAMS of new HTTP/2 connections; 0 for Netty's default (unlimited). */
+    private volatile int maxConcurrentStreams;
     private final AtomicLong bytesSent = new AtomicLong();
     private final ConcurrentLinkedQueue<Seen> seen = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<String> sniNames = new ConcurrentLinkedQueue<>();
@@ -107,6 +111,8 @@ public final class TestOrigin implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         final int id = connections.incrementAndGet();
+                        openConnections.incrementAndGet();
+                        ch.closeFuture().addListener(f -> openConnections.decrementAndGet());
                         if (tls != null) {
                             ch.pipeline().addLast(new SniHandler(sni -> {
                                 sniNames.add(sni == null ? "" : sni);
@@ -144,7 +150,10 @@ public final class TestOrigin implements AutoCloseable {
 
     private void addHttp2(ChannelPipeline pipeline, int id) {
         http2Connections.incrementAndGet();
-        pipeline.addLast(Http2FrameCodecBuilder.forServer().build(),
+        final int maxStreams = maxConcurrentStreams;
+        pipeline.addLast(Http2FrameCodecBuilder.forServer().initialSettings(maxStreams > 0
+                        ? Http2Settings.defaultSettings().maxConcurrentStreams(maxStreams)
+                        : Http2Settings.defaultSettings()).build(),
                 new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
                     @Override
                     protected void initChannel(Http2StreamChannel stream) {
@@ -171,6 +180,17 @@ public final class TestOrigin implements AutoCloseable {
     }
 
     /** TCP connections accepted so far. */
+    /** Limits the streams a client may open on each new HTTP/2 connection. */
+    public TestOrigin maxConcurrentStreams(int streams) {
+        this.maxConcurrentStreams = streams;
+        return this;
+    }
+
+    /** Connections open now. */
+    public int openConnections() {
+        return openConnections.get();
+    }
+
     /** Connections that spoke HTTP/2 (h2c, or h2 chosen by ALPN). */
     public int http2Connections() {
         return http2Connections.get();
