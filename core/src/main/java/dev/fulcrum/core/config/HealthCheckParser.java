@@ -60,10 +60,14 @@ final class HealthCheckParser {
         for (int k = 0; k < nodes.size(); k++) {
             final Fields bf = Fields.checked(loading, nodes.get(k), Fields.index(path, k));
             final HealthCheckConfig effective = level(loading, bf, inherited);
-            if (effective.enabled()) {
-                byTarget.put(ResilienceConfig.targetKey(service.name(), location.path(),
-                        location.backends().get(k).key()), effective);
-            }
+            // Disabled ones too: a listed backend that turned its check off must not fall back to the location's.
+            byTarget.put(ResilienceConfig.targetKey(service.name(), location.path(),
+                    location.backends().get(k).key()), effective);
+        }
+        if (inherited.enabled()) {
+            // What a backend the admin API adds to this location inherits (it has no block of its own).
+            byTarget.put(ResilienceConfig.targetKey(service.name(), location.path(), ResilienceConfig.ANY_BACKEND),
+                    inherited);
         }
     }
 

@@ -10,7 +10,8 @@ import java.util.Objects;
  *
  * <p>Immutable.
  *
- * @param healthChecks     effective health check per {@link #targetKey target}; a missing entry means disabled
+ * @param healthChecks     effective health check per {@link #targetKey target}, and each location's inherited one
+ *                         under {@link #ANY_BACKEND}; a missing entry means disabled
  * @param outlierByService outlier detection per service name; a missing entry means disabled
  * @param breakerByService circuit breaker per service name; a missing entry means disabled
  * @param rateLimitByService per-client rate limit per service name; a missing entry means disabled
@@ -59,9 +60,21 @@ public record ResilienceConfig(Map<String, HealthCheckConfig> healthChecks,
         return serviceName + '\u0000' + locationPath + '\u0000' + backendKey;
     }
 
-    /** The effective health check of a backend of a location; {@link HealthCheckConfig#DISABLED} when none. */
+    /**
+     * The backend key under which {@link #healthChecks} holds a location's inherited check (global, then service):
+     * what a backend not listed in the file (added through the admin API) gets. Never a real backend key.
+     */
+    public static final String ANY_BACKEND = "";
+
+    /**
+     * The effective health check of a backend of a location; for a backend the file does not list, the check it
+     * inherits from the global and service levels; {@link HealthCheckConfig#DISABLED} when none.
+     */
     public HealthCheckConfig healthCheck(String serviceName, String locationPath, String backendKey) {
-        final HealthCheckConfig config = healthChecks.get(targetKey(serviceName, locationPath, backendKey));
+        HealthCheckConfig config = healthChecks.get(targetKey(serviceName, locationPath, backendKey));
+        if (config == null) {
+            config = healthChecks.get(targetKey(serviceName, locationPath, ANY_BACKEND));
+        }
         return config == null ? HealthCheckConfig.DISABLED : config;
     }
 }

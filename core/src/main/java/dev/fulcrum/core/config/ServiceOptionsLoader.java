@@ -1,5 +1,6 @@
 package dev.fulcrum.core.config;
 
+import dev.fulcrum.core.rules.HeaderRules;
 import dev.fulcrum.core.rules.HeaderTemplate;
 
 import java.util.ArrayList;
@@ -171,8 +172,7 @@ final class ServiceOptionsLoader {
                 throw loading.error(e.keyLine(), where, ex.getMessage());
             }
             final String lower = e.key().toLowerCase(Locale.ROOT);
-            if (lower.equals("host") || lower.equals("content-length") || lower.equals("transfer-encoding")
-                    || lower.equals("connection")) {
+            if (lower.equals("host") || HeaderRules.isFraming(lower)) {
                 throw loading.error(e.keyLine(), where, "framing and routing headers cannot be set here");
             }
             out.put(e.key(), value);
@@ -193,6 +193,12 @@ final class ServiceOptionsLoader {
             final String lower = ((String) value).toLowerCase(Locale.ROOT);
             if (lower.equals("host")) {
                 loading.warn(item.line(), Fields.index(f.path(key), i), "ignored: Host is always sent");
+                continue;
+            }
+            if (HeaderRules.isFraming(lower)) {
+                // Removing Content-Length after the proxy framed the message would desynchronise the connection.
+                loading.warn(item.line(), Fields.index(f.path(key), i),
+                        "ignored: Fulcrum sets the framing headers of every message it sends");
                 continue;
             }
             out.add((String) value);

@@ -163,12 +163,25 @@ public final class ServerPool {
      * @return false (and no change) when a backend with the same scheme, host and port is already listed
      */
     public synchronized boolean addBackend(BackendConfig backend) {
+        return addBackend(backend, true);
+    }
+
+    /**
+     * Adds a backend at the end, out of rotation when {@code alive} is false: a backend checked before traffic
+     * waits for its first passing probe without ever being published as alive. Control thread only.
+     *
+     * @return false (and no change) when a backend with the same scheme, host and port is already listed
+     */
+    public synchronized boolean addBackend(BackendConfig backend, boolean alive) {
         Objects.requireNonNull(backend, "backend");
         final String key = backend.key();
         if (members.containsKey(key)) {
             return false;
         }
         final Member member = new Member(backend, new BackendState(idFor(key, members), backend.address()));
+        if (!alive) {
+            member.state.setAliveRelease(false);
+        }
         startRamp(member);
         members.put(key, member);
         publish();

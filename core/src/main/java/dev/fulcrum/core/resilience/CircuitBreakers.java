@@ -32,7 +32,9 @@ public final class CircuitBreakers {
     /**
      * The breakers of a reloaded routing table: a backend that stays (same state, carried over by its pool) keeps
      * its breaker, open or closed, while its service's settings are unchanged; new backends, and backends whose
-     * settings changed, get a closed one; removed backends' breakers are dropped. Control thread only.
+     * settings changed, get a closed one; removed backends' breakers are dropped. Also called with the table in force
+     * after the admin API added or removed a backend ({@code routing} may be the table {@code previous} was built
+     * for). Control thread only.
      */
     public static CircuitBreakers build(RoutingTable routing, ResilienceConfig resilience, CircuitBreakers previous) {
         final Map<BackendState, CircuitBreaker> map = new IdentityHashMap<>();
@@ -41,7 +43,8 @@ public final class CircuitBreakers {
             if (!config.enabled()) {
                 continue;
             }
-            for (BackendConfig backend : location.config().backends()) {
+            // The pool's current members: the file's backends plus those the admin API added since.
+            for (BackendConfig backend : location.pool().backends()) {
                 final BackendState state = location.pool().backendByUrl(backend.url());
                 if (state != null) {
                     final CircuitBreaker kept = previous.get(state);

@@ -67,7 +67,7 @@ public final class RoutingTable {
             }
             final String host = service.host() == null ? null : service.host().toLowerCase(Locale.ROOT);
             byPort.computeIfAbsent(service.port(), p -> new ArrayList<>())
-                    .add(new VirtualHosts.ServiceRoutesEntry(host, new ServiceRoutes(serviceLocations)));
+                    .add(new VirtualHosts.ServiceRoutesEntry(host, new ServiceRoutes(serviceLocations, rules)));
         }
         final int[] ports = new int[byPort.size()];
         final VirtualHosts[] tables = new VirtualHosts[byPort.size()];

@@ -1,5 +1,7 @@
 package dev.fulcrum.core.route;
 
+import dev.fulcrum.core.rules.ServiceRules;
+
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -12,8 +14,10 @@ import java.util.List;
 final class ServiceRoutes {
     private final String[] paths;
     private final Location[] locations;
+    private final ServiceRules rules;
 
-    ServiceRoutes(List<Location> unordered) {
+    ServiceRoutes(List<Location> unordered, ServiceRules rules) {
+        this.rules = rules;
         final List<Location> sorted = new ArrayList<>(unordered);
         // Longest path first, so the first prefix that matches is the longest. Two different paths of the same
         // length cannot both prefix one request path, so ties need no rule.
@@ -23,6 +27,11 @@ final class ServiceRoutes {
         for (int i = 0; i < locations.length; i++) {
             paths[i] = locations[i].path();
         }
+    }
+
+    /** The service's rules, which also shape the answers Fulcrum gives when no location matches. */
+    ServiceRules rules() {
+        return rules;
     }
 
     /**

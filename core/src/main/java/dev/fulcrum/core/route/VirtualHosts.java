@@ -1,5 +1,7 @@
 package dev.fulcrum.core.route;
 
+import dev.fulcrum.core.rules.ServiceRules;
+
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,6 +44,15 @@ public final class VirtualHosts {
     public Location route(CharSequence hostHeader, CharSequence requestTarget) {
         final ServiceRoutes service = service(hostHeader);
         return service == null ? null : service.match(requestTarget);
+    }
+
+    /**
+     * The rules of the service the Host header names (whether or not one of its locations matches), or null when
+     * no service of this port takes the host: what shapes the 404 of a location miss.
+     */
+    public ServiceRules serviceRules(CharSequence hostHeader) {
+        final ServiceRoutes service = service(hostHeader);
+        return service == null ? null : service.rules();
     }
 
     /** True when some service of this port takes requests whatever their Host. */

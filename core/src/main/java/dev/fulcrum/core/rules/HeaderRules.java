@@ -37,7 +37,18 @@ public final class HeaderRules {
     }
 
     /**
-     * @throws IllegalArgumentException for a value with an unknown placeholder
+     * True for the headers that frame a message or manage its connection: Fulcrum sets them for each hop, so a
+     * rule that set or removed one could make a response's length disagree with its body (or smuggle a request).
+     */
+    public static boolean isFraming(String lowerCaseName) {
+        return lowerCaseName.equals("content-length") || lowerCaseName.equals("transfer-encoding")
+                || lowerCaseName.equals("connection");
+    }
+
+    /**
+     * @throws IllegalArgumentException for a value with an unknown placeholder, or a framing header
+     *                                  ({@link #isFraming}) set or removed (ConfigLoader reports both with a line
+     *                                  first; this guards rules built in code)
      */
     public static HeaderRules of(List<String> remove, Map<String, String> set) {
         if (remove.isEmpty() && set.isEmpty()) {
@@ -45,17 +56,24 @@ public final class HeaderRules {
         }
         final String[] removals = new String[remove.size()];
         for (int i = 0; i < removals.length; i++) {
-            removals[i] = remove.get(i).toLowerCase(Locale.ROOT);
+            removals[i] = checked(remove.get(i).toLowerCase(Locale.ROOT));
         }
         final String[] names = new String[set.size()];
         final HeaderTemplate[] values = new HeaderTemplate[set.size()];
         int i = 0;
         for (Map.Entry<String, String> e : set.entrySet()) {
-            names[i] = e.getKey().toLowerCase(Locale.ROOT);
+            names[i] = checked(e.getKey().toLowerCase(Locale.ROOT));
             values[i] = HeaderTemplate.parse(e.getValue());
             i++;
         }
         return new HeaderRules(removals, names, values);
+    }
+
+    private static String checked(String lowerCaseName) {
+        if (isFraming(lowerCaseName)) {
+            throw new IllegalArgumentException(lowerCaseName + " frames the message: Fulcrum sets it, rules cannot");
+        }
+        return lowerCaseName;
     }
 
     public boolean isEmpty() {

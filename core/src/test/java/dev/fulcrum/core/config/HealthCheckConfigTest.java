@@ -74,6 +74,18 @@ class HealthCheckConfigTest {
     }
 
     @Test
+    void aBackendTheFileDoesNotListInheritsItsLocationsCheckButAListedOneThatTurnedItOffStaysOff()
+            throws ConfigException {
+        final ResilienceConfig r = ConfigLoader.parse(LAYERED, "c.yaml").resilience();
+        final HealthCheckConfig added = r.healthCheck("app", "/", "http://127.0.0.1:9100");
+        assertEquals(r.healthCheck("app", "/", "http://127.0.0.1:9001"), added,
+                "an admin-added backend gets the global and service levels, as a listed one without a block");
+        assertFalse(r.healthCheck("app", "/", "http://127.0.0.1:9003").enabled());
+        assertTrue(r.healthCheck("plain", "/", "http://127.0.0.1:9100").enabled());
+        assertFalse(r.healthCheck("app", "/other", "http://127.0.0.1:9100").enabled(), "no such location");
+    }
+
+    @Test
     void noBlockAnywhereMeansNoActiveChecks() throws ConfigException {
         final FulcrumConfig config = ConfigLoader.parse("backends:\n  - url: http://127.0.0.1:9001\n", "c.yaml");
         assertFalse(config.resilience().healthCheck("default", "/", "http://127.0.0.1:9001").enabled());

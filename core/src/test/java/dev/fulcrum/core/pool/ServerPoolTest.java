@@ -130,6 +130,23 @@ class ServerPoolTest {
     }
 
     @Test
+    void aBackendAddedOutOfRotationIsPublishedDeadSoNoRequestReachesItBeforeItsVerdict() {
+        final ServerPool pool = pool(B1);
+        assertTrue(pool.addBackend(BackendConfig.of(B2), false));
+        final BackendSnapshot snapshot = pool.snapshot();
+        assertEquals(2, snapshot.size());
+        assertFalse(pool.backendByUrl(B2).isAliveOpaque(), "dead in the first snapshot that lists it");
+        for (int i = 0; i < 20; i++) {
+            final int index = ServerPool.selectAndAcquire(snapshot, pool.selector(), RequestKey.NONE);
+            assertEquals(B1, snapshot.state(index).address().url());
+            snapshot.state(index).release();
+        }
+        assertFalse(pool.addBackend(BackendConfig.of(B2), true), "a duplicate is still refused");
+        pool.markAlive(B2, true);
+        assertTrue(pool.backendByUrl(B2).isAliveOpaque());
+    }
+
+    @Test
     void selectAndAcquireClaimsASlotOnTheSelectedBackend() {
         final ServerPool pool = new ServerPool("rr", List.of(backend(B1, 1, 2)));
         final BackendSnapshot snapshot = pool.snapshot();

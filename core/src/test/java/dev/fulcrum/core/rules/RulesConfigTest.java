@@ -67,6 +67,41 @@ class RulesConfigTest {
     }
 
     @Test
+    void framingHeadersCanNeitherBeSetNorRemovedByHeaderRules() throws ConfigException {
+        final ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse("""
+                services:
+                  - headers:
+                      response_headers:
+                        Transfer-Encoding: chunked
+                    locations:
+                      - backends: [{url: "http://b:1"}]
+                """, "c.yaml"));
+        assertTrue(e.getMessage().startsWith("c.yaml:4 services[0].headers.response_headers.Transfer-Encoding:"),
+                e.getMessage());
+        // Removal is a warning (terraster configs may carry it), and the rule is dropped, not applied.
+        final FulcrumConfig config = ConfigLoader.parse("""
+                services:
+                  - headers:
+                      remove_response_headers: [Content-Length, X-Powered-By]
+                      remove_request_headers: [connection]
+                    locations:
+                      - backends: [{url: "http://b:1"}]
+                """, "c.yaml");
+        assertTrue(config.warnings().stream().anyMatch(w -> w.contains("remove_response_headers[0]")
+                && w.contains("framing")), config.warnings().toString());
+        assertTrue(config.warnings().stream().anyMatch(w -> w.contains("remove_request_headers[0]")),
+                config.warnings().toString());
+        final ServiceRules rules = ServiceRules.of(config.services().get(0));
+        assertEquals(java.util.List.of("x-powered-by"), java.util.List.of(rules.responseHeaders().removals()));
+        assertTrue(rules.requestHeaders().isEmpty());
+        // Rules built in code are held to the same line.
+        assertThrows(IllegalArgumentException.class,
+                () -> HeaderRules.of(java.util.List.of("Content-Length"), java.util.Map.of()));
+        assertThrows(IllegalArgumentException.class,
+                () -> HeaderRules.of(java.util.List.of(), java.util.Map.of("Connection", "close")));
+    }
+
+    @Test
     void serviceMiddlewareOverridesTheGlobalBlockFieldByField() throws ConfigException {
         final FulcrumConfig config = ConfigLoader.parse("""
                 middleware:

@@ -7,12 +7,14 @@ import dev.fulcrum.algorithms.snapshot.BackendSnapshot;
 import dev.fulcrum.algorithms.snapshot.BackendState;
 import dev.fulcrum.core.config.AuthConfig;
 import dev.fulcrum.core.config.BackendConfig;
+import dev.fulcrum.core.config.HealthCheckConfig;
 import dev.fulcrum.core.pool.ServerPool;
 import dev.fulcrum.core.route.Location;
 import dev.fulcrum.core.route.RoutingTable;
 import dev.fulcrum.transport.metrics.ProxyMetrics;
 import dev.fulcrum.transport.metrics.RequestMetrics;
 import dev.fulcrum.transport.proxy.ProxyContext;
+import dev.fulcrum.transport.server.ProxyServer;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -30,11 +32,17 @@ import java.util.Map;
 final class AdminApi {
     /** The config loader's bound: keeps weight sums of 1024 backends below 2^31. */
     private static final int MAX_WEIGHT = 1_000_000;
+    /** A backend's {@code source}: listed in the config file, or added through this API (a reload drops it). */
+    private static final String SOURCE_CONFIG = "config";
+    private static final String SOURCE_API = "api";
+
+    private final ProxyServer server;
     private final ProxyContext context;
     private final Reloader reloader;
 
-    AdminApi(ProxyContext context, Reloader reloader) {
-        this.context = context;
+    AdminApi(ProxyServer server, Reloader reloader) {
+        this.server = server;
+        this.context = server.context();
         this.reloader = reloader;
     }
 
@@ -149,12 +157,13 @@ final class AdminApi {
         final BackendSnapshot snapshot = pool.snapshot();
         final List<Object> out = new ArrayList<>(snapshot.size());
         for (int i = 0; i < snapshot.size(); i++) {
-            out.add(backendView(pool, snapshot, i));
+            out.add(backendView(location, snapshot, i));
         }
         return out;
     }
 
-    private Map<String, Object> backendView(ServerPool pool, BackendSnapshot snapshot, int i) {
+    private Map<String, Object> backendView(Location location, BackendSnapshot snapshot, int i) {
+        final ServerPool pool = location.pool();
         final BackendState state = snapshot.state(i);
         final BackendConfig config = pool.backendConfigByUrl(state.address().url());
         final RequestMetrics metrics = context.metrics().forBackend(state);
@@ -178,7 +187,18 @@ final class AdminApi {
         view.put("responses", responses);
         view.put("errors", errors + state.failuresOpaque());
         view.put("retries", metrics.retries());
+        view.put("source", config == null || inFile(location, config) ? SOURCE_CONFIG : SOURCE_API);
         return view;
+    }
+
+    /** True when the location's config file entry lists this backend (same scheme, host and port). */
+    private static boolean inFile(Location location, BackendConfig backend) {
+        for (BackendConfig listed : location.config().backends()) {
+            if (listed.key().equals(backend.key())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private Map<String, Object> health() {
@@ -290,9 +310,13 @@ final class AdminApi {
                 if (pool.backendConfigByUrl(backend.url()) != null) {
                     throw new AdminException(409, "backend already in this location: " + backend.url());
                 }
-                pool.addBackend(backend);
-                context.metrics().sync(context.routing());
-                return AdminResponse.json(201, viewOf(pool, backend.url()));
+                // Checked before traffic: out of rotation from the start, until its first probe passes.
+                final HealthCheckConfig check = context.resilience().healthCheck(location.serviceName(),
+                        location.path(), backend.key());
+                pool.addBackend(backend, !(check.enabled() && check.checkBeforeTraffic()));
+                // Its health probe and circuit breaker start now, not at the next reload.
+                server.backendsChanged();
+                return AdminResponse.json(201, viewOf(location, backend.url()));
             }
             case "PUT": {
                 requireAdmin(principal);
@@ -305,7 +329,7 @@ final class AdminApi {
                 final List<BackendConfig> list = new ArrayList<>(pool.backends());
                 list.replaceAll(b -> b.key().equals(existing.key()) ? updated : b);
                 pool.updateBackends(list);
-                return AdminResponse.json(200, viewOf(pool, url));
+                return AdminResponse.json(200, viewOf(location, url));
             }
             case "DELETE": {
                 requireAdmin(principal);
@@ -316,7 +340,7 @@ final class AdminApi {
                 if (!pool.removeBackend(url)) {
                     throw new AdminException(404, "backend not found: " + url);
                 }
-                context.metrics().sync(context.routing());
+                server.backendsChanged(); // its probe stops, its breaker goes
                 return AdminResponse.empty(204);
             }
             default:
@@ -324,10 +348,10 @@ final class AdminApi {
         }
     }
 
-    private Map<String, Object> viewOf(ServerPool pool, String url) {
-        final BackendSnapshot snapshot = pool.snapshot();
-        final BackendState state = pool.backendByUrl(url);
-        return backendView(pool, snapshot, snapshot.indexOf(state.id()));
+    private Map<String, Object> viewOf(Location location, String url) {
+        final BackendSnapshot snapshot = location.pool().snapshot();
+        final BackendState state = location.pool().backendByUrl(url);
+        return backendView(location, snapshot, snapshot.indexOf(state.id()));
     }
 
     /** A backend from a JSON body; fields absent take {@code base}'s values (or the defaults when adding). */
@@ -362,7 +386,7 @@ final class AdminApi {
         if (!location.pool().setDrained(url, drain)) {
             throw new AdminException(404, "backend not found: " + url);
         }
-        return AdminResponse.json(200, viewOf(location.pool(), url));
+        return AdminResponse.json(200, viewOf(location, url));
     }
 
     private AdminResponse locationConfig(String method, Map<String, String> query, JsonNode body,

@@ -60,7 +60,7 @@ public final class AdminServer implements AutoCloseable {
             final AdminServer[] self = new AdminServer[1];
             final AdminHandler handler = new AdminHandler(plane,
                     new ClientAllowlist(config.allowedCidrs(), config.trustedProxies()), () -> self[0].auth,
-                    new AdminApi(proxy.context(), reloader));
+                    new AdminApi(proxy, reloader));
             final Channel channel = new ServerBootstrap().group(group).channel(proxy.transport().serverChannelClass())
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override

@@ -85,6 +85,7 @@ public final class Reloader {
         } catch (IllegalArgumentException e) {
             return refused(trigger, e.getMessage());
         }
+        final List<String> undone = AdminEdits.undoneBy(context.routing(), table);
         try {
             server.syncListeners(table.ports());
         } catch (InterruptedException e) {
@@ -104,6 +105,10 @@ public final class Reloader {
         }
         final List<String> warnings = new ArrayList<>(next.warnings());
         warnings.addAll(nextControl.warnings());
+        for (String line : undone) {
+            LOG.warn("reload ({}): {}", trigger, line);
+            warnings.add(line);
+        }
         LOG.info("reload ({}) applied: generation {}, {} locations, ports {}{}", trigger, generation,
                 table.locations().size(), table.ports(), restart.isEmpty() ? "" : "; needs a restart: " + restart);
         return new Result(true, generation, null, restart, warnings);

@@ -47,8 +47,8 @@ import java.util.concurrent.TimeoutException;
  * never probed twice at once). The queue holds at most one entry per probe (one per checked backend, plus probes a
  * reload retired whose last run is still out); it grows with them, up to {@value #MAX_QUEUED} entries.
  *
- * <p>Reloads ({@link #reconcile}) rebuild the pools' health and the targets on the control thread from the new
- * routing table: a backend that stays keeps its probe, its verdict and its outlier state; new backends are checked
+ * <p>Reloads and the admin API's backend changes ({@link #reconcile}) rebuild the pools' health and the targets on
+ * the control thread from the pools' current members: a backend that stays keeps its probe, its verdict and its outlier state; new backends are checked
  * at once (and, when checked before traffic, are out of rotation before the table is published); removed backends'
  * probes stop.
  */
@@ -131,7 +131,8 @@ public final class HealthChecker implements AutoCloseable, PoolHealth.Events {
      * Reload: rebuilds health state for {@code routing} (not yet published) on the control thread and waits for
      * it. Backends that stay keep their probe, verdict and outlier state; new ones are probed at once and, when
      * checked before traffic, are out of rotation when this returns; removed ones are no longer probed; backends no
-     * longer managed at all are put back in rotation.
+     * longer managed at all are put back in rotation. Also called with the published table when the admin API added
+     * or removed a backend: the pools' current members are what is checked, not only the file's backends.
      */
     public void reconcile(RoutingTable routing, ResilienceConfig resilience) {
         final Future<?> done;
@@ -144,7 +145,7 @@ public final class HealthChecker implements AutoCloseable, PoolHealth.Events {
                 for (Target target : fresh) {
                     launch(target);
                 }
-                LOG.info("health: reloaded, {} pools managed, {} backends actively checked ({} new)", pools.size(),
+                LOG.info("health: rebuilt, {} pools managed, {} backends actively checked ({} new)", pools.size(),
                         targets.size(), fresh.size());
             });
         } catch (RejectedExecutionException closed) {
@@ -184,7 +185,8 @@ public final class HealthChecker implements AutoCloseable, PoolHealth.Events {
             final OutlierConfig outlier = resilience.outlier(location.serviceName());
             final List<BackendState> states = new ArrayList<>();
             final List<Target> checked = new ArrayList<>();
-            for (BackendConfig backend : location.config().backends()) {
+            // The pool's current members: the file's backends plus those the admin API added since.
+            for (BackendConfig backend : location.pool().backends()) {
                 final BackendState state = location.pool().backendByUrl(backend.url());
                 if (state == null) {
                     continue;

@@ -121,9 +121,31 @@ final class ExchangeRules {
             }
         }
         final ServiceRules rules = location.rules();
-        if (!rules.touchesResponses()) {
-            return;
+        if (rules.touchesResponses()) {
+            applyServiceHeaders(rules, headers, secure, facts, origin);
         }
+    }
+
+    /**
+     * The same service rules on a response Fulcrum generates itself (error, redirect, 429, preflight answer), as
+     * Envoy does for its local replies and nginx with {@code add_header ... always}: a browser needs HSTS and
+     * X-Frame-Options on an error page or a redirect as much as on a backend's page. The framing headers the
+     * response already carries stay as they are: rules can neither set nor remove them ({@link HeaderRules}).
+     *
+     * @param rules  the rules of the service the request named (its location, or the service whose locations all
+     *               missed)
+     * @param origin the request's Origin header when CORS applies, or null
+     */
+    static void applyGenerated(ServiceRules rules, HttpResponse response, boolean secure, ExchangeFacts facts,
+                               String origin) {
+        if (rules.touchesResponses()) {
+            applyServiceHeaders(rules, response.headers(), secure, facts, origin);
+        }
+    }
+
+    /** CORS, security headers, then the custom response headers (last, so they can override any of the above). */
+    private static void applyServiceHeaders(ServiceRules rules, HttpHeaders headers, boolean secure,
+                                            ExchangeFacts facts, String origin) {
         final CorsPolicy cors = rules.cors();
         if (cors != null) {
             if (origin != null && cors.allows(origin)) {

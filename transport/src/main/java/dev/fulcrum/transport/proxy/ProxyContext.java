@@ -40,6 +40,8 @@ public final class ProxyContext {
     private volatile RetryBudgets retryBudgets;
     private final long perTryTimeoutNanos;
     private volatile RoutingTable routing;
+    /** The resilience settings the current routing table was built with (control thread writes, anyone reads). */
+    private volatile ResilienceConfig resilience;
     private volatile boolean draining;
     private final ProxyMetrics metrics;
     private volatile AccessLog accessLog = AccessLog.DISABLED;
@@ -48,6 +50,7 @@ public final class ProxyContext {
                         ChannelGroup clientChannels) {
         this.config = config;
         this.routing = routing;
+        this.resilience = config.resilience();
         this.proxyHeaders = new ProxyHeaders(config.proxyHeaders());
         this.circuitBreakers = CircuitBreakers.build(routing, config.resilience());
         this.rateLimiters = RateLimiters.build(routing, config.resilience());
@@ -99,12 +102,31 @@ public final class ProxyContext {
      */
     public void routing(RoutingTable next, ResilienceConfig resilience) {
         final RoutingTable previous = routing;
+        this.resilience = resilience;
         final CircuitBreakers breakers = CircuitBreakers.build(next, resilience, circuitBreakers);
         this.rateLimiters = RateLimiters.build(next, resilience, previous, rateLimiters);
         this.retryBudgets = RetryBudgets.build(next, resilience.retryBudget(), previous, retryBudgets);
         this.circuitBreakers = breakers;
         metrics.breakers(breakers);
         routing(next);
+    }
+
+    /**
+     * The admin API added or removed backends of the current table: rebuilds the circuit breakers (the backends that
+     * stay keep theirs, an added one gets its service's, a removed one's is dropped) and the metrics' label sets.
+     * Rate limiters and retry budgets belong to locations, which did not change. Control thread only.
+     */
+    public void backendsChanged() {
+        final RoutingTable current = routing;
+        final CircuitBreakers breakers = CircuitBreakers.build(current, resilience, circuitBreakers);
+        this.circuitBreakers = breakers;
+        metrics.breakers(breakers);
+        metrics.sync(current);
+    }
+
+    /** The resilience settings in force (the start config's, or the last reload's). */
+    public ResilienceConfig resilience() {
+        return resilience;
     }
 
     /** Retry budgets of the current routing table's pools. */

@@ -128,6 +128,8 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
     // The exchange in progress; reset by beginExchange.
     private HttpRequest request;
     private Location location;
+    /** The rules of the service the request named (null when none): also shape the responses Fulcrum generates. */
+    private ServiceRules serviceRules;
     private String requestOrigin;
     /** The Upgrade header the client sent (with Connection: upgrade), or null. */
     private String upgradeRequested;
@@ -357,6 +359,7 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
         clientUri = req.uri();
         responseBytes = 0;
         location = null;
+        serviceRules = null;
         requestOrigin = null;
         upgradeRequested = null;
         upgrading = false;
@@ -405,11 +408,16 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
         final VirtualHosts hosts = context.routing().forPort(localPort);
         location = hosts == null ? null : hosts.route(host, req.uri());
         refreshResilience();
+        facts.begin(host, req.uri(), req.method().name());
         if (location == null) {
+            serviceRules = hosts == null ? null : hosts.serviceRules(host);
+            if (serviceRules != null && serviceRules.cors() != null) {
+                requestOrigin = req.headers().get(HttpHeaderNames.ORIGIN);
+            }
             respondError(HttpResponseStatus.NOT_FOUND, "no matching service or location", hasBody(req));
             return;
         }
-        facts.begin(host, req.uri(), req.method().name());
+        serviceRules = location.rules();
         if ((location.rules() != ServiceRules.NONE || location.redirectRule() != null) && answerByRule(req, host)) {
             return;
         }
@@ -992,6 +1000,7 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
         busy = false;
         request = null;
         location = null;
+        serviceRules = null;
         requestOrigin = null;
         facts.clear();
         backend = null;
@@ -1075,6 +1084,11 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
      */
     private boolean answerByRule(HttpRequest req, String host) {
         final ServiceRules rules = location.rules();
+        if (rules.cors() != null) {
+            // Read first: the redirects and errors answered here carry the CORS headers too (a CORS fetch checks a
+            // redirect's Access-Control-Allow-Origin before following it).
+            requestOrigin = req.headers().get(HttpHeaderNames.ORIGIN);
+        }
         final HttpsRedirect https = rules.httpsRedirect();
         if (https != null) {
             final String target = https.location(host, req.uri());
@@ -1090,19 +1104,20 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
             respondRedirect(redirect.status(), redirect.location(secure, host, req.uri()), hasBody(req));
             return true;
         }
-        if (rules.cors() != null) {
-            if (ExchangeRules.isPreflight(req)) {
-                final boolean close = hasBody(req) || !keepAlive || context.isDraining();
-                sendGenerated(ExchangeRules.preflight(rules.cors(), req, close, context.proxyHeaders().proxyByLabel()),
-                        close);
-                return true;
-            }
-            requestOrigin = req.headers().get(HttpHeaderNames.ORIGIN);
+        if (rules.cors() != null && ExchangeRules.isPreflight(req)) {
+            final boolean close = hasBody(req) || !keepAlive || context.isDraining();
+            sendGenerated(ExchangeRules.preflight(rules.cors(), req, close, context.proxyHeaders().proxyByLabel()),
+                    close);
+            return true;
         }
         return false;
     }
 
     private void sendGenerated(HttpResponse response, boolean close) {
+        final ServiceRules rules = serviceRules;
+        if (rules != null) {
+            ExchangeRules.applyGenerated(rules, response, secure, facts, requestOrigin);
+        }
         recordExchange(backend, response.status().code(), false);
         responseStarted = true;
         responseComplete = true;

@@ -177,6 +177,19 @@ public final class ProxyServer implements AutoCloseable {
     }
 
     /**
+     * The admin API added or removed backends of the published routing table: the health checker and the circuit
+     * breakers catch up now, as a reload would make them (probes start or stop, breakers appear or go). Control
+     * thread only.
+     */
+    public synchronized void backendsChanged() {
+        if (stopped) {
+            return;
+        }
+        health.reconcile(context.routing(), context.resilience());
+        context.backendsChanged();
+    }
+
+    /**
      * Reload support: binds listeners for ports newly in {@code ports} and closes those no longer in it (their open
      * connections stay and finish). Control thread only.
      *

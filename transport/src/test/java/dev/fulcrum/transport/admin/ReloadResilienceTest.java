@@ -1,9 +1,9 @@
 package dev.fulcrum.transport.admin;
 
-import com.sun.net.httpserver.HttpServer;
 import dev.fulcrum.core.pool.ServerPool;
 import dev.fulcrum.transport.io.TransportKind;
 import dev.fulcrum.transport.testing.PrometheusText;
+import dev.fulcrum.transport.testing.ProbedOrigin;
 import dev.fulcrum.transport.testing.RawHttp;
 import dev.fulcrum.transport.testing.TestOrigin;
 import org.junit.jupiter.api.AfterEach;
@@ -15,7 +15,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -36,20 +35,20 @@ class ReloadResilienceTest {
     private TestOrigin a;
     private TestOrigin b;
     /** Answers 500 to everything. */
-    private Origin failing;
+    private ProbedOrigin failing;
     /** Health endpoint answers 200. */
-    private Origin removed;
+    private ProbedOrigin removed;
     /** Health endpoint answers {@link #freshHealth}. */
-    private Origin fresh;
+    private ProbedOrigin fresh;
     private final AtomicInteger freshHealth = new AtomicInteger(503);
 
     @BeforeEach
     void origins() throws Exception {
         a = new TestOrigin("a");
         b = new TestOrigin("b");
-        failing = new Origin(() -> 500);
-        removed = new Origin(() -> 200);
-        fresh = new Origin(freshHealth::get);
+        failing = new ProbedOrigin(() -> 500);
+        removed = new ProbedOrigin(() -> 200);
+        fresh = new ProbedOrigin(freshHealth::get);
     }
 
     @AfterEach
@@ -211,41 +210,11 @@ class ReloadResilienceTest {
         return new PrometheusText(new String(f.server.context().metrics().scrapeText(), StandardCharsets.UTF_8));
     }
 
-    private static void awaitProbes(Origin origin, int count) throws InterruptedException {
+    private static void awaitProbes(ProbedOrigin origin, int count) throws InterruptedException {
         final long deadline = System.nanoTime() + 5_000_000_000L;
         while (origin.probes.get() < count) {
             assertTrue(System.nanoTime() < deadline, "not probed " + count + " times");
             Thread.sleep(10);
-        }
-    }
-
-    /** An origin that counts health probes ({@code /health}) apart from the requests it serves. */
-    private static final class Origin implements AutoCloseable {
-        final HttpServer server;
-        final AtomicInteger probes = new AtomicInteger();
-        final AtomicInteger served = new AtomicInteger();
-
-        Origin(java.util.function.IntSupplier status) throws IOException {
-            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-            server.createContext("/", exchange -> {
-                final boolean probe = exchange.getRequestURI().getPath().equals("/health");
-                (probe ? probes : served).incrementAndGet();
-                final int code = probe || status.getAsInt() == 500 ? status.getAsInt() : 200;
-                final byte[] body = "origin".getBytes(StandardCharsets.US_ASCII);
-                exchange.sendResponseHeaders(code, body.length);
-                exchange.getResponseBody().write(body);
-                exchange.close();
-            });
-            server.start();
-        }
-
-        String url() {
-            return "http://127.0.0.1:" + server.getAddress().getPort();
-        }
-
-        @Override
-        public void close() {
-            server.stop(0);
         }
     }
 }
