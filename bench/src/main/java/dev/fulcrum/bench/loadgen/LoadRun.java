@@ -108,7 +108,7 @@ public final class LoadRun {
                         firstDue + (long) (i * spacingNanos));
                 loop.execute(connection::start);
             }
-            return sample(start, stats, progress, intervalLog, onInterval, transport);
+            return sample(start, loops, stats, progress, intervalLog, onInterval, transport);
         } finally {
             sending = false;
             channels.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
@@ -140,8 +140,9 @@ public final class LoadRun {
                 });
     }
 
-    private LoadResult sample(long start, List<LoopStats> stats, PrintWriter progress, HistogramLogWriter intervalLog,
-                              Consumer<IntervalSample> onInterval, TransportKind transport)
+    private LoadResult sample(long start, List<EventLoop> loops, List<LoopStats> stats, PrintWriter progress,
+                              HistogramLogWriter intervalLog, Consumer<IntervalSample> onInterval,
+                              TransportKind transport)
             throws InterruptedException {
         final long warmupEnd = start + options.warmupNanos();
         final long end = warmupEnd + options.durationNanos();
@@ -170,7 +171,12 @@ public final class LoadRun {
             final boolean finalInterval = measuring && now >= end;
             if (finalInterval) {
                 sending = false;
+                // A loop may have decided to send just before the flag flipped; once each loop has run a task queued
+                // after the flip, every send is counted, and the in-flight count below is exact.
+                passEveryLoop(loops);
                 awaitInFlight(stats);
+                // Completions are counted and recorded in one loop task: after this pass none is half done.
+                passEveryLoop(loops);
             }
             intervalCorrected.reset();
             intervalUncorrected.reset();
@@ -214,6 +220,12 @@ public final class LoadRun {
                 return LoadResult.of(options, transport.configName(), (end - warmupEnd), delta(current, atMeasureStart),
                         corrected, uncorrected, scheduling, series);
             }
+        }
+    }
+
+    private static void passEveryLoop(List<EventLoop> loops) throws InterruptedException {
+        for (EventLoop loop : loops) {
+            loop.submit(() -> { }).await(1, TimeUnit.SECONDS);
         }
     }
 
