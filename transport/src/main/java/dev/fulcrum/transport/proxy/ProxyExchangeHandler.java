@@ -149,6 +149,8 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
     private RetryBudget claimedRetry;
     private BackendState[] tried = new BackendState[4];
     private int tries;
+    /** This exchange already retried once after losing a stale or shared connection (see retryOnFreshConnection). */
+    private boolean staleRetried;
     private Future<UpstreamConnection> pendingConnect;
     private UpstreamConnection upstream;
     private boolean headSent;
@@ -366,6 +368,7 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
         requestComplete = false;
         requestBodyBytes = 0;
         tries = 0;
+        staleRetried = false;
         connectFailure = UpstreamFailures.CONNECT_FAILED;
         Arrays.fill(tried, null);
         headSent = false;
@@ -726,11 +729,18 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
         channel.write(request, channel.voidPromise());
         headSent = true;
         HttpContent content;
+        boolean endWritten = false;
         while ((content = pendingBody.poll()) != null) {
             if (content.content().isReadable()) {
                 bodyBytesSent = true;
             }
+            endWritten |= content instanceof LastHttpContent;
             channel.write(content, channel.voidPromise());
+        }
+        if (requestComplete && !endWritten) {
+            // A replay: the empty end of this bodiless request went with the earlier attempt. HTTP/2 needs it to end
+            // the stream, and HTTP/1.1's encoder to finish the message.
+            channel.write(LastHttpContent.EMPTY_LAST_CONTENT, channel.voidPromise());
         }
         channel.flush();
         if (requestComplete) {
@@ -952,10 +962,32 @@ public final class ProxyExchangeHandler extends ChannelInboundHandlerAdapter imp
             return;
         }
         if (!responseStarted) {
-            onUpstreamFailed(cause, false);
+            if (!staleRetried && !bodyBytesSent && connection.mayHaveGoneStale() && isIdempotent(request.method())) {
+                retryOnFreshConnection(cause);
+            } else {
+                onUpstreamFailed(cause, false);
+            }
         } else {
             abortStartedResponse();
         }
+    }
+
+    /**
+     * The connection went away under a request it had not answered, and it was a reused keep-alive connection or an
+     * HTTP/2 connection shared with other streams: the backend most likely closed it for its own reasons (idle
+     * timeout, GOAWAY, request limit), not because of this request. Tried again once, on a fresh connection and
+     * possibly the same backend, with no retry budget or failure charged; a second loss is an ordinary failure.
+     */
+    private void retryOnFreshConnection(Throwable cause) {
+        staleRetried = true;
+        releaseSlot();
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("request {} {} {}: connection to {} lost before an answer ({}), trying a fresh one", requestId(),
+                    request.method(), request.uri(), backend == null ? "?" : backend.address(), cause);
+        }
+        tries--; // the backend may be picked again
+        headSent = false;
+        selectBackendAndConnect();
     }
 
     private void completeExchange() {

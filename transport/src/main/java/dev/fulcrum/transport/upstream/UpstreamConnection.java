@@ -31,6 +31,8 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
     private UpstreamListener listener;
     private long idleSinceNanos;
     private boolean closeReported;
+    /** Has served an exchange before: the backend may have closed it while it sat in the pool. */
+    private boolean reused;
 
     UpstreamConnection(UpstreamPool pool, BackendState backend, Channel channel) {
         this(pool, backend, channel, false);
@@ -76,6 +78,7 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
             channel.close();
             return;
         }
+        reused = true;
         pool.offer(this);
         if (channel.isActive()) {
             channel.read();
@@ -89,6 +92,15 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
     public void detachForTunnel() {
         listener = null;
         closeReported = true;
+    }
+
+    /**
+     * True when a close of this connection says little about the backend's health: it is a reused keep-alive
+     * connection (closed by the backend while idle, racing our request), or a stream whose HTTP/2 connection closed
+     * (GOAWAY, request limit) under it.
+     */
+    public boolean mayHaveGoneStale() {
+        return reused || (stream && !channel.parent().isActive());
     }
 
     /** Unbinds and closes: the exchange ended in a state the connection cannot be reused from. */

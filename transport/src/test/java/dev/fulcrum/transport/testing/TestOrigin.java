@@ -324,6 +324,10 @@ public final class TestOrigin implements AutoCloseable {
                 ctx.channel().parent().writeAndFlush(new io.netty.handler.codec.http2.DefaultHttp2GoAwayFrame(
                         io.netty.handler.codec.http2.Http2Error.NO_ERROR));
                 send(ctx, HttpResponseStatus.OK, name + " going away", keepAlive);
+            } else if (path.equals("/drop-connection-once")
+                    && seen.stream().filter(s -> s.uri().equals(req.uri())).count() == 1) {
+                // The first time: the whole connection goes (an HTTP/2 connection with all its streams), unanswered.
+                (ctx.channel() instanceof Http2StreamChannel ? ctx.channel().parent() : ctx.channel()).close();
             } else if (path.equals("/close")) {
                 ctx.close();
             } else if (path.startsWith("/halt/")) {
