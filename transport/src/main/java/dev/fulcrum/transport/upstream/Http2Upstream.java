@@ -60,6 +60,7 @@ final class Http2Upstream {
     private static final String MULTIPLEX = "h2-multiplex";
     private static final String ALPN_GATE = "h2-alpn-gate";
     private static final String CONNECTION_FRAMES = "h2-connection-frames";
+    private static final String FLUSH_CONSOLIDATION = "h2-flush-consolidation";
     /**
      * Receive window per stream: what one exchange may have in flight before it reads (a slow client keeps its
      * stream's window closed, nothing more). HTTP/2's 64 KiB default would cap a 16 KiB-response stream at four
@@ -71,7 +72,6 @@ final class Http2Upstream {
      * 16 KiB responses through per round trip. It bounds what all streams of one backend connection buffer.
      */
     static final int CONNECTION_WINDOW = 16 * 1024 * 1024;
-    private static final String FLUSH_CONSOLIDATION = "h2-flush-consolidation";
 
     private final UpstreamPool pool;
     private final BackendState backend;
