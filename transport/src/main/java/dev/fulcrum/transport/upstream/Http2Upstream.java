@@ -81,6 +81,8 @@ final class Http2Upstream {
     private final List<Waiting> waiting = new ArrayList<>();
     private final ChannelFutureListener onStreamClosed = f -> streamClosed();
     private int openStreams;
+    /** When the last stream ended (or the connection started): idle HTTP/2 connections age out like pooled ones. */
+    private long idleSinceNanos = System.nanoTime();
     /** The backend's first SETTINGS arrived: streams may be opened. */
     private boolean ready;
     private ScheduledFuture<?> settingsTimeout;
@@ -239,9 +241,17 @@ final class Http2Upstream {
 
     private void streamClosed() {
         openStreams--;
-        if (retired && openStreams == 0) {
-            parent.close();
+        if (openStreams == 0) {
+            idleSinceNanos = System.nanoTime();
+            if (retired) {
+                parent.close();
+            }
         }
+    }
+
+    /** True when no stream has been open for {@code idleTimeoutNanos}: the pool then retires the connection. */
+    boolean idleFor(long now, long idleTimeoutNanos) {
+        return openStreams == 0 && now - idleSinceNanos >= idleTimeoutNanos;
     }
 
     private void becomeReady() {

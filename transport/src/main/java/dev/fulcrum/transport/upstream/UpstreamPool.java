@@ -21,6 +21,7 @@ import org.agrona.collections.ObjectHashSet;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -246,6 +247,7 @@ public final class UpstreamPool {
                     protocol == BackendProtocol.H2 ? tls : null);
             if (connection.usable()) {
                 http2ByBackend.put(backend, connection);
+                startSweeper();
             }
         }
         return connection;
@@ -259,6 +261,7 @@ public final class UpstreamPool {
         retire(http2ByBackend.get(backend));
         final Http2Upstream connection = Http2Upstream.adopt(this, backend, channel);
         http2ByBackend.put(backend, connection);
+        startSweeper();
         return connection.openStream();
     }
 
@@ -290,6 +293,10 @@ public final class UpstreamPool {
         connection.markIdle(System.nanoTime());
         idle.addFirst(connection);
         idleCount++;
+        startSweeper();
+    }
+
+    private void startSweeper() {
         if (sweeper == null) {
             final long periodNanos = Math.max(TimeUnit.MILLISECONDS.toNanos(100), idleTimeoutNanos / 4);
             sweeper = eventLoop.scheduleAtFixedRate(this::closeExpired, periodNanos, periodNanos, TimeUnit.NANOSECONDS);
@@ -317,6 +324,21 @@ public final class UpstreamPool {
                 idle.pollLast();
                 idleCount--;
                 oldest.channel().close();
+            }
+        }
+        // An HTTP/2 connection without streams for idle_timeout closes too (also one to a backend a reload removed).
+        List<Http2Upstream> expired = null;
+        for (Http2Upstream connection : http2ByBackend.values()) {
+            if (connection.idleFor(now, idleTimeoutNanos)) {
+                if (expired == null) {
+                    expired = new ArrayList<>(2);
+                }
+                expired.add(connection);
+            }
+        }
+        if (expired != null) {
+            for (Http2Upstream connection : expired) {
+                connection.retire();
             }
         }
     }

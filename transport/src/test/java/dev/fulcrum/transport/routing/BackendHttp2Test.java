@@ -270,6 +270,24 @@ class BackendHttp2Test {
     }
 
     @Test
+    void anHttp2ConnectionWithoutStreamsClosesAfterTheIdleTimeout() throws Exception {
+        try (TestOrigin origin = new TestOrigin("h2c", null, true);
+             ProxyFixture proxy = ProxyFixture.start(TransportKind.NIO, "port: {port}\n"
+                     + "connection_pool: {idle_timeout: 300ms}\nbackends:\n  - url: " + origin.url()
+                     + "\n    protocol: h2c\n")) {
+            assertEquals("h2c GET /plain", proxy.get("/plain").body());
+            assertEquals(1, origin.openConnections());
+            final long deadline = System.nanoTime() + 5_000_000_000L;
+            while (origin.openConnections() > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertEquals(0, origin.openConnections(), "closed once idle for idle_timeout");
+            assertEquals("h2c GET /again", proxy.get("/again").body());
+            assertEquals(2, origin.connections(), "a new connection for the next request");
+        }
+    }
+
+    @Test
     void anH2cBackendThatNeverSendsSettingsFailsLikeAConnectTimeout() throws Exception {
         // Accepts connections (the kernel does, from the backlog) and never says a word.
         try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
