@@ -5,6 +5,8 @@ import dev.fulcrum.transport.tls.UpstreamTls;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerAdapter;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
@@ -101,14 +103,33 @@ final class Http2Upstream {
                 .encoderEnforceMaxConcurrentStreams(true).build();
         this.streams = new Http2StreamChannelBootstrap(parent)
                 .option(ChannelOption.AUTO_READ, false)
-                .handler(new ChannelInitializer<Http2StreamChannel>() {
-                    @Override
-                    protected void initChannel(Http2StreamChannel ch) {
-                        ch.pipeline().addLast(UpstreamPool.CODEC, new Http2StreamFrameToHttpObjectCodec(false));
-                        ch.pipeline().addLast(UpstreamPool.HANDLER,
-                                new UpstreamConnection(Http2Upstream.this.pool, Http2Upstream.this.backend, ch, true));
-                    }
-                });
+                .handler(new StreamInitializer(this));
+    }
+
+    /**
+     * Builds each stream's pipeline: the shared HTTP/2 to HTTP/1.1 codec, then the stream's {@link UpstreamConnection}.
+     * Not a {@link ChannelInitializer} for the reason given in the proxy's {@code Http2StreamInitializer}: a stream
+     * is set up per request, and streams are registered once, on their parent's loop.
+     */
+    @ChannelHandler.Sharable
+    private static final class StreamInitializer extends ChannelHandlerAdapter {
+        private static final Http2StreamFrameToHttpObjectCodec CLIENT_CODEC =
+                new Http2StreamFrameToHttpObjectCodec(false);
+
+        private final Http2Upstream upstream;
+
+        StreamInitializer(Http2Upstream upstream) {
+            this.upstream = upstream;
+        }
+
+        @Override
+        public void handlerAdded(ChannelHandlerContext ctx) {
+            final ChannelPipeline pipeline = ctx.pipeline();
+            pipeline.addLast(UpstreamPool.CODEC, CLIENT_CODEC);
+            pipeline.addLast(UpstreamPool.HANDLER,
+                    new UpstreamConnection(upstream.pool, upstream.backend, ctx.channel(), true));
+            pipeline.remove(this);
+        }
     }
 
     /**
@@ -318,8 +339,9 @@ final class Http2Upstream {
 
     /**
      * Connection-level events the codec and the multiplexer pass on. Once the preface is out, the connection's receive
-     * window grows to {@link #CONNECTION_WINDOW}. The backend's first SETTINGS make the connection ready. GOAWAY retires the connection (streams above its last stream id are
-     * failed by the multiplexer, and a retried exchange opens a new connection). Other frames are released.
+     * window grows to {@link #CONNECTION_WINDOW}. The backend's first SETTINGS make the connection ready. GOAWAY
+     * retires the connection (streams above its last stream id are failed by the multiplexer, and a retried exchange
+     * opens a new connection). Other frames are released.
      */
     private static final class ConnectionFrames extends ChannelInboundHandlerAdapter {
         private final Http2Upstream upstream;

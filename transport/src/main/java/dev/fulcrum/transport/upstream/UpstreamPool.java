@@ -200,8 +200,7 @@ public final class UpstreamPool {
         final UpstreamConnection connection = new UpstreamConnection(this, backend, channel);
         channel.pipeline().addLast(HANDLER, connection);
         if (tls == null || !backend.address().secure()) {
-            return future.isDone() ? settled(future, connection) : new ConnectOutcome(this, backend, connection,
-                    future, false).promise;
+            return new ConnectOutcome(this, backend, connection, future, false).promise;
         }
         final ChannelFuture handshake = UpstreamHandshake.start(future, tls, backend.address(), http1Only);
         final ConnectOutcome outcome = new ConnectOutcome(this, backend, connection, handshake, learnsAlpn);
@@ -228,14 +227,6 @@ public final class UpstreamPool {
             alpnProbes.remove(backend);
         }
         outcome.releaseWaiters(failure);
-    }
-
-    private Future<UpstreamConnection> settled(ChannelFuture future, UpstreamConnection connection) {
-        if (future.isSuccess()) {
-            return eventLoop.newSucceededFuture(connection);
-        }
-        future.channel().close();
-        return eventLoop.newFailedFuture(future.cause());
     }
 
     /** The HTTP/2 connection for new streams to {@code backend}, opening it first when there is none to use. */

@@ -176,13 +176,13 @@ class BackendHttp2Test {
         try (TestOrigin h2c = new TestOrigin("h2c", null, true);
              ProxyFixture proxy = ProxyFixture.start(TransportKind.NIO, health + "port: {port}\nbackends:\n  - url: "
                      + h2c.url() + "\n    protocol: h2c\n")) {
-            awaitStatus(proxy, 200);
+            proxy.awaitStatus(200);
             assertTrue(h2c.seen().stream().anyMatch(s -> s.uri().equals("/health")), "the h2c probe was answered");
         }
         try (TestOrigin h2 = new TestOrigin("h2", dualTls(), true);
              ProxyFixture proxy = ProxyFixture.start(TransportKind.NIO, health + "port: {port}\nbackends:\n  - url: "
                      + h2.url() + "\n    protocol: h2\n    sni: origin.test\n    ca_file: " + ca.caPem() + "\n")) {
-            awaitStatus(proxy, 200);
+            proxy.awaitStatus(200);
             assertTrue(h2.seen().stream().anyMatch(s -> s.uri().equals("/health")), "the h2 probe was answered");
             assertEquals(h2.connections(), h2.http2Connections(), "probes and requests chose h2");
         }
@@ -193,19 +193,6 @@ class BackendHttp2Test {
             Thread.sleep(500); // several probe rounds
             assertEquals(503, proxy.get("/x").statusCode());
         }
-    }
-
-    private static void awaitStatus(ProxyFixture proxy, int status) throws Exception {
-        final long deadline = System.nanoTime() + 10_000_000_000L;
-        int last = -1;
-        while (System.nanoTime() < deadline) {
-            last = proxy.get("/probe-wait").statusCode();
-            if (last == status) {
-                return;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("status " + last + ", expected " + status);
     }
 
     /** Sends {@code GET path} on {@code raw}, checks the status, and returns the origin connection that served it. */

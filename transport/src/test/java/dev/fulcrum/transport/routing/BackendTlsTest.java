@@ -126,7 +126,7 @@ class BackendTlsTest {
                 + " jitter_percent: 0, thresholds: {healthy: 1, unhealthy: 1}}\n";
         try (ProxyFixture proxy = ProxyFixture.start(TransportKind.NIO,
                 health + yaml("    sni: origin.test\n    ca_file: " + ca.caPem() + "\n"))) {
-            awaitStatus(proxy, 200);
+            proxy.awaitStatus(200);
             assertTrue(origin.seen().stream().anyMatch(s -> s.uri().equals("/health")), "probe reached the origin");
         }
         try (ProxyFixture proxy = ProxyFixture.start(TransportKind.NIO,
@@ -136,18 +136,5 @@ class BackendTlsTest {
             assertEquals(503, r.statusCode(), "a backend whose certificate fails verification is not healthy: "
                     + r.body());
         }
-    }
-
-    private static void awaitStatus(ProxyFixture proxy, int status) throws Exception {
-        final long deadline = System.nanoTime() + 10_000_000_000L;
-        int last = -1;
-        while (System.nanoTime() < deadline) {
-            last = proxy.get("/probe-wait").statusCode();
-            if (last == status) {
-                return;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("status " + last + ", expected " + status);
     }
 }

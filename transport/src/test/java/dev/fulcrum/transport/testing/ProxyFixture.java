@@ -88,6 +88,20 @@ public final class ProxyFixture implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + port + pathAndQuery);
     }
 
+    /** Asks until the proxy answers {@code status} (health checks settle), for at most 10 s. */
+    public void awaitStatus(int status) throws IOException, InterruptedException {
+        final long deadline = System.nanoTime() + 10_000_000_000L;
+        int last = -1;
+        while (System.nanoTime() < deadline) {
+            last = get("/probe-wait").statusCode();
+            if (last == status) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("status " + last + ", expected " + status);
+    }
+
     public HttpResponse<String> get(String pathAndQuery) throws IOException, InterruptedException {
         return client.send(HttpRequest.newBuilder(uri(pathAndQuery)).timeout(Duration.ofSeconds(20)).build(),
                 HttpResponse.BodyHandlers.ofString());
